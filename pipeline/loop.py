@@ -1,0 +1,187 @@
+"""The review loop, a small function of state: draft → critique → (revise → critique)… with an explicit stop rule.
+
+Stop when every required criterion passes and the grounding guard is clean, or after ``max_rounds``.
+Every round is returned. In compose mode the model only writes the admission sentence; when a revised
+sentence still breaks a rule or invents a fact, a deterministic repair puts the user's own summary in its
+place, so the final text never depends on a small model behaving.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from . import config
+from .chains import structured_call
+from .checks import run_rules
+from .compose import compose, find_placeholders
+from .judge import critique
+from .grounding import check_grounding
+from .inputs import check_text
+from .models import ModelHandle, resolve_model
+from .prompts import DEFAULT_VARIANT, Variant, load_variant
+from .rubric import load_rubric
+from .schema import CallStats, Critique, Facts, Placeholder, Review, Round
+
+Event = Callable[[str, Any], None]
+
+
+# The tool schemas the model sees. No field descriptions: a 135M model copies them into its answer.
+class Admission(BaseModel):
+    """The sentence."""
+
+    sentence: str = Field(min_length=8, max_length=300)
+
+
+class Message(BaseModel):
+    """The message."""
+
+    message: str = Field(min_length=20, max_length=3000)
+
+
+_CLIENT_RE = re.compile(r"\b(?:the|our|my) (?:client|customer)(?P<pos>'s)?\b", re.IGNORECASE)
+
+
+def fallback_admission(summary: str, recipient: str | None = None) -> str:
+    """A deterministic first-person admission built from the user's own summary (used as a repair).
+
+    Speaks to the client: "the client's" becomes "your", the recipient's name becomes "you".
+    """
+    first = re.split(r"(?<=[.!?])\s+", summary.strip())[0].strip().rstrip(".!")
+    first = _CLIENT_RE.sub(lambda m: "your" if m.group("pos") else "you", first)
+    if recipient:
+        first = re.sub(rf"\b{re.escape(recipient)}'s\b", "your", first)
+        first = re.sub(rf"\b{re.escape(recipient)}\b", "you", first)
+    if re.match(r"^(I|We)\b(?!\s+(think|guess|believe|feel)\b)", first):
+        return first + "."
+    lowered = first[0].lower() + first[1:] if not first[:2].isupper() else first
+    return f"I made a mistake: {lowered}."
+
+
+def facts_text(facts: Facts) -> str:
+    """The user's facts as 'field: value' lines for prompts."""
+    known = facts.known()
+    return "\n".join(f"{k}: {v}" for k, v in known.items()) or "(none given)"
+
+
+def grounding_sources(summary: str, facts: Facts, variant: Variant) -> list[str]:
+    """Everything a draft may legitimately contain: the user's words and our own letter frames."""
+    frames = [v for v in variant.phrases.values()]
+    return [summary, *facts.known().values(), *frames]
+
+
+def problems_text(crit: Critique) -> str:
+    """The failed criteria, their evidence and fixes, and grounding issues, as lines for the reviser."""
+    lines = []
+    for cid in crit.failed:
+        r = crit.criteria[cid]
+        if not r.required:
+            continue
+        quote = f' (evidence: "{r.evidence[0].quote}")' if r.evidence else ""
+        lines.append(f"- {r.title}{quote}: {r.fix or 'fix this'}")
+    for g in crit.grounding:
+        lines.append(f'- "{g.quote}" is not in the note: remove it')
+    return "\n".join(lines) or "- none"
+
+
+def _fails_rules(text: str, sources: list[str]) -> list[str]:
+    rubric = load_rubric()
+    rules = run_rules(text)
+    bad = [cid for cid in rubric.required_ids if rules[cid].verdict == "fail"]
+    if check_grounding(text, sources):
+        bad.append("grounding")
+    return bad
+
+
+class _Step:
+    """One generation step (draft or revise) for a variant's mode, returning text and its calls."""
+
+    def __init__(self, handle: ModelHandle, variant: Variant, summary: str, facts: Facts) -> None:
+        self.handle, self.variant, self.summary, self.facts = handle, variant, summary, facts
+        self.placeholders: list[Placeholder] = []
+
+    def generate(self, step: str, values: dict[str, str]) -> tuple[str | None, list[CallStats]]:
+        prompt = self.variant.draft if step == "draft" else self.variant.revise
+        if self.variant.mode == "compose":
+            res = structured_call(self.handle, prompt, values, Admission, step=step)
+            return (res.value.sentence if res.value else None), res.calls
+        res2 = structured_call(self.handle, prompt, values, Message, step=step)
+        return (res2.value.message if res2.value else None), res2.calls
+
+    def text_for(self, generated: str | None) -> str:
+        if self.variant.mode != "compose":
+            return (generated or self.summary).strip()
+        admission = generated or fallback_admission(self.summary, self.facts.recipient)
+        text, self.placeholders = compose(self.variant, self.facts, admission)
+        return text
+
+
+def review(summary: str, facts: Facts | None = None, *, model: str | ModelHandle | None = None,
+           judge_model: str | ModelHandle | None = None, max_rounds: int = config.DEFAULT_MAX_ROUNDS,
+           variant: str = DEFAULT_VARIANT, on_event: Event | None = None) -> Review:
+    """Draft an apology for ``summary``, critique it against the rubric and revise until it passes.
+
+    Returns a Review with every round (text, verdicts, calls, tokens, latency) and the final text.
+    """
+    started = time.perf_counter()
+    emit = on_event or (lambda kind, payload: None)
+    summary = check_text(summary, "summary")
+    facts = facts or Facts()
+    max_rounds = max(1, int(max_rounds))
+    v = load_variant(variant)
+    emit("status", "starting the model")
+    handle = model if isinstance(model, ModelHandle) else resolve_model(model)
+    judge = (judge_model if isinstance(judge_model, ModelHandle)
+             else resolve_model(judge_model) if judge_model and judge_model != handle.spec else handle)
+    sources = grounding_sources(summary, facts, v)
+    step = _Step(handle, v, summary, facts)
+    base_values = {"summary": summary, "facts": facts_text(facts), "channel": facts.channel, "tone": facts.tone}
+    rounds: list[Round] = []
+    history: list[str] = []
+    first_text_s: float | None = None
+    while True:
+        index = len(rounds) + 1
+        kind = "draft" if index == 1 else "revise"
+        emit("status", f"round {index}: {'drafting' if index == 1 else 'revising'}")
+        t0 = time.perf_counter()
+        values = dict(base_values)
+        if kind == "revise":
+            values["history"] = "\n".join(f"{i + 1}. {h}" for i, h in enumerate(history))
+            values["problems"] = problems_text(rounds[-1].critique)
+            values["previous"] = rounds[-1].text
+        generated, calls = step.generate(kind, values)
+        repairs: list[str] = []
+        if generated is None:
+            repairs.append("the model gave no valid answer; used your summary as the admission")
+        text = step.text_for(generated)
+        if kind == "revise" and v.mode == "compose" and generated is not None:
+            bad = _fails_rules(text, sources)
+            if bad:
+                repairs.append(f"the revised sentence still failed {', '.join(bad)}; used your summary instead")
+                text = step.text_for(None)
+        if first_text_s is None:
+            first_text_s = round(time.perf_counter() - started, 3)
+            emit("first_text", text)
+        history.append(generated or "(no valid answer)")
+        emit("status", f"round {index}: critiquing")
+        crit = critique(text, judge=judge, sources=sources, variant=variant, skip_judge_if_failing=True)
+        rnd = Round(index=index, step=kind, text=text, critique=crit, model=handle.name, calls=calls + crit.calls,
+                    latency_s=round(time.perf_counter() - t0, 3), repairs=repairs)
+        rounds.append(rnd)
+        emit("round", rnd)
+        if crit.accepted:
+            stop = "accepted: every required criterion passes and no invented facts"
+            break
+        if index >= max_rounds:
+            stop = f"stopped after {max_rounds} round(s): {', '.join(crit.failed) or 'grounding issues'} still failing"
+            break
+    final = rounds[-1]
+    left = find_placeholders(final.text)
+    return Review(summary=summary, facts=facts, rounds=rounds, final_text=final.text, accepted=final.critique.accepted,
+                  stop_reason=stop, placeholders=[p for p in step.placeholders if p.token in left],
+                  model=handle.name, judge_model=judge.name, variant=v.name,
+                  latency_s=round(time.perf_counter() - started, 3), first_text_s=first_text_s)
