@@ -21,7 +21,7 @@ from .grounding import check_grounding
 from .models import ModelHandle
 from .prompts import DEFAULT_VARIANT, load_variant
 from .rubric import CRITERIA_IDS, Rubric, load_rubric
-from .schema import CallStats, Critique, CriterionResult, Evidence, JudgeItem, RuleFinding
+from .schema import CallStats, CriterionResult, Critique, Evidence, JudgeItem, RuleFinding
 
 #: Criteria that pass when nothing is wrong: the judge must point at the offending words to fail them.
 NEGATIVE = {"no_blame", "no_excuses", "proportionate", "calm_courteous"}

@@ -104,8 +104,8 @@ def server_command(model: Path, port: int) -> list[str]:
     ]
 
 
-def start_server(port: int | None = None, log_path: Path | None = None) -> LocalServer:
-    """Start the embedded server and wait until it answers; raise LocalModelError when it cannot start."""
+def spawn_server(port: int | None = None, log_path: Path | None = None) -> LocalServer:
+    """Start the embedded server process without waiting for it (see ``wait_ready``)."""
     model = gguf_path()
     port = port or free_port()
     log_path = log_path or (config.state_dir() / "local-server.log")
@@ -117,8 +117,14 @@ def start_server(port: int | None = None, log_path: Path | None = None) -> Local
         except OSError as exc:
             raise LocalModelError(f"could not start the embedded model server: {exc}",
                                   hint="reinstall amends (llama-cpp-python[server] is required)") from None
-    server = LocalServer(url=f"http://127.0.0.1:{port}/v1", process=proc, log_path=log_path)
-    deadline = time.monotonic() + START_TIMEOUT_S
+    return LocalServer(url=f"http://127.0.0.1:{port}/v1", process=proc, log_path=log_path)
+
+
+def wait_ready(server: LocalServer, timeout: float = START_TIMEOUT_S) -> LocalServer:
+    """Wait until a spawned server answers; raise LocalModelError if it exits or never answers."""
+    proc, log_path = server.process, server.log_path
+    assert proc is not None and log_path is not None
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise LocalModelError(f"the embedded model server exited with code {proc.returncode}: "
@@ -127,8 +133,12 @@ def start_server(port: int | None = None, log_path: Path | None = None) -> Local
             return server
         time.sleep(0.05)
     server.stop()
-    raise LocalModelError(f"the embedded model server did not answer within {START_TIMEOUT_S:.0f} s",
-                          hint=f"see {log_path}")
+    raise LocalModelError(f"the embedded model server did not answer within {timeout:.0f} s", hint=f"see {log_path}")
+
+
+def start_server(port: int | None = None, log_path: Path | None = None) -> LocalServer:
+    """Start the embedded server and wait until it answers; raise LocalModelError when it cannot start."""
+    return wait_ready(spawn_server(port, log_path))
 
 
 def last_log_line(path: Path) -> str:
@@ -164,15 +174,29 @@ def shared_server_url() -> str | None:
 _started: LocalServer | None = None
 
 
+_ready = False
+
+
+def prestart() -> None:
+    """Spawn the embedded server early (it loads while Python imports the rest); no-op if one is shared."""
+    global _started
+    if _started is None and shared_server_url() is None:
+        _started = spawn_server()
+        atexit.register(_started.stop)
+
+
 def ensure_server() -> str:
     """The base URL of a running embedded server, starting one for this process if none is shared."""
-    global _started
-    shared = shared_server_url()
-    if shared:
-        return shared
-    if _started is None or (_started.process is not None and _started.process.poll() is not None):
-        _started = start_server()
-        atexit.register(_started.stop)
+    global _started, _ready
+    if _started is None:
+        shared = shared_server_url()
+        if shared:
+            return shared
+        prestart()
+    assert _started is not None
+    if not _ready or (_started.process is not None and _started.process.poll() is not None):
+        wait_ready(_started)
+        _ready = True
     return _started.url
 
 

@@ -19,9 +19,9 @@ from . import config
 from .chains import structured_call
 from .checks import run_rules
 from .compose import compose, find_placeholders
-from .judge import critique
 from .grounding import check_grounding
 from .inputs import check_text
+from .judge import critique
 from .models import ModelHandle, resolve_model
 from .prompts import DEFAULT_VARIANT, Variant, load_variant
 from .rubric import load_rubric

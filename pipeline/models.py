@@ -1,4 +1,4 @@
-"""Providers behind one resolver: ``local`` (embedded), ``openai:<model>``, and other LangChain ``provider:model`` specs.
+"""Providers behind one resolver: ``local`` (embedded), ``openai:<model>``, other LangChain ``provider:model``.
 
 Every provider is reached through a LangChain chat model; provider packages are imported lazily and a
 missing one gives an install hint. Errors from the SDKs are turned into AmendsError subclasses here.
@@ -61,8 +61,9 @@ def _chat_openai(model: str, base_url: str | None, api_key: str, max_tokens: int
     from langchain_openai import ChatOpenAI
 
     kwargs: dict[str, Any] = {
-        "model": model, "api_key": api_key, "temperature": 0.0, "timeout": REQUEST_TIMEOUT_S,
-        "max_retries": MAX_RETRIES, "seed": 0,
+        "model": model, "api_key": api_key, "temperature": 0.0,
+        "timeout": float(config.env("TIMEOUT", str(REQUEST_TIMEOUT_S))),
+        "max_retries": int(config.env("MAX_RETRIES", str(MAX_RETRIES))), "seed": 0,
     }
     if base_url:
         kwargs["base_url"] = base_url
@@ -95,7 +96,8 @@ def resolve_model(spec: str | None = None) -> ModelHandle:
         if not key and not base_url:
             raise AuthError("OPENAI_API_KEY is not set",
                             hint="export OPENAI_API_KEY=…, or set OPENAI_BASE_URL for a keyless local server")
-        return ModelHandle(spec=spec, name=spec, base_url=base_url, chat=_chat_openai(model, base_url, key or "sk-none"))
+        chat = _chat_openai(model, base_url, key or "sk-none")
+        return ModelHandle(spec=spec, name=spec, base_url=base_url, chat=chat)
     try:
         init_chat_model = importlib.import_module("langchain.chat_models").init_chat_model
     except ImportError:
@@ -113,16 +115,29 @@ def resolve_model(spec: str | None = None) -> ModelHandle:
     return ModelHandle(spec=spec, name=spec, chat=chat)
 
 
+_KNOWN_ERRORS = (
+    "AuthenticationError", "PermissionDeniedError", "APITimeoutError", "RateLimitError", "NotFoundError",
+    "BadRequestError", "UnprocessableEntityError", "InternalServerError", "APIStatusError",
+    "APIConnectionError", "OpenAIConnectionError", "ConnectError", "ConnectTimeout", "TimeoutException",
+    "ReadTimeout", "TimeoutError",
+)
+
+
 def translate_error(exc: BaseException, handle: ModelHandle) -> AmendsError:
     """Turn an SDK or HTTP exception into an AmendsError with a one-line message and a fix."""
     if isinstance(exc, AmendsError):
         return exc
-    name = type(exc).__name__
+    names: set[str] = set()
+    cur: BaseException | None = exc
+    while cur is not None and len(names) < 8:  # wrappers (LangChain's, httpx's) hide the SDK error underneath
+        names.add(type(cur).__name__)
+        cur = cur.__cause__ or cur.__context__
+    name = next((n for n in _KNOWN_ERRORS if n in names), type(exc).__name__)
     where = handle.base_url or handle.spec
     detail = redact(str(exc).splitlines()[0] if str(exc) else name)[:200]
     if name in ("AuthenticationError", "PermissionDeniedError"):
         return AuthError(f"{handle.spec}: the API key was refused ({detail})", hint="check OPENAI_API_KEY")
-    if name in ("APIConnectionError", "ConnectError", "ConnectTimeout"):
+    if name in ("APIConnectionError", "OpenAIConnectionError", "ConnectError", "ConnectTimeout"):
         return EndpointError(f"could not reach {where}", hint="check the server is running and OPENAI_BASE_URL")
     if name in ("APITimeoutError", "TimeoutException", "ReadTimeout", "TimeoutError"):
         return EndpointError(f"{where} did not answer in time", hint="retry, or use a smaller --max-rounds")

@@ -100,7 +100,8 @@ def _load_variant(root: str, name: str) -> Variant:
             prompts[step] = PromptFile.model_validate(raw)
         except ValidationError as exc:
             err = exc.errors()[0]
-            raise PromptError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}", hint="fix the prompt file") from None
+            where = ".".join(map(str, err["loc"]))
+            raise PromptError(f"{path}: {where}: {err['msg']}", hint="fix the prompt file") from None
     letter_path = folder / "letter.yaml"
     letter = load_yaml(letter_path)
     digest.update(letter_path.read_bytes())

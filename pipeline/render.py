@@ -68,12 +68,18 @@ def round_panel(rnd: Round, previous: Round | None) -> Panel:
     return Panel(Group(*parts), title=title, title_align="left")
 
 
-def print_review(console: Console, review: Review) -> None:
-    """Every round, then the outcome and what the user must fill in (the final text is printed by the caller)."""
-    prev = None
-    for rnd in review.rounds:
-        console.print(round_panel(rnd, prev))
-        prev = rnd
+def print_first_draft(console: Console, text: str) -> None:
+    """The first draft, shown as soon as it exists (the critique is still running)."""
+    console.print(Panel(Text(text), title="first draft · critiquing…", title_align="left", border_style="dim"))
+
+
+def print_round(console: Console, rnd: Round, previous: Round | None) -> None:
+    """One finished round."""
+    console.print(round_panel(rnd, previous))
+
+
+def print_outcome(console: Console, review: Review) -> None:
+    """Why the loop stopped, its cost, and what the user must fill in (the final text is printed by the caller)."""
     colour = "green" if review.accepted else "yellow"
     console.print(f"[{colour}]{review.stop_reason}[/] · model {review.model} · {review.llm_calls} LLM call(s) · "
                   f"{review.tokens} tokens · {review.latency_s:.1f} s")

@@ -1,0 +1,161 @@
+"""Benchmark `amends draft` with the embedded model. Prints measured figures and ratios; asserts nothing.
+
+1. End-to-end: `amends draft --facts … ` as a real subprocess, cold (amends starts the model itself) and warm
+   (against `amends serve`): wall time and time until the first draft text is printed.
+2. Pure generation: every HTTP request amends made (captured with vcrpy from an in-process run) replayed
+   straight into llama_cpp.Llama in this process, same chat format and cache: the model's own time for the
+   same tokens. Ratio = end-to-end wall time / pure generation time (target ≤ 1.3).
+3. Calls and tokens per review over the core10 scenarios in evals/data/scenarios.jsonl (target mean LLM
+   calls ≤ 2.5 per accepted apology), with acceptance and grounding figures.
+
+Usage: .venv/bin/python bench/bench_draft.py [--scenarios N] [--skip-core]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SUMMARY = (ROOT / "examples" / "summary.txt").read_text().strip()
+FACTS = ROOT / "examples" / "incident.yaml"
+
+
+def amends_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-c", "import cli; cli.main()", *args]
+
+
+def run_cli(env: dict[str, str]) -> tuple[float, float | None, str]:
+    """Wall time, seconds until the first draft line appears on stderr, and stdout."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(amends_cmd("draft", SUMMARY, "--facts", str(FACTS)), cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first: float | None = None
+    assert proc.stderr is not None
+    for raw in iter(proc.stderr.readline, b""):
+        if first is None and b"first draft" in raw:
+            first = time.perf_counter() - start
+    stdout = proc.stdout.read().decode() if proc.stdout else ""
+    proc.wait()
+    return time.perf_counter() - start, first, stdout
+
+
+def pure_generation_seconds(cassette: Path) -> tuple[float, int]:
+    """Replay every recorded request body into an in-process Llama; return model seconds and call count."""
+    import yaml
+    from llama_cpp import Llama, LlamaRAMCache
+
+    from pipeline.local_server import gguf_path
+
+    llm = Llama(model_path=str(gguf_path()), chat_format="chatml-function-calling", n_ctx=4096,
+                n_threads=max(1, min(4, os.cpu_count() or 1)), seed=0, verbose=False)
+    llm.set_cache(LlamaRAMCache(capacity_bytes=256 * 1024 * 1024))
+    data = yaml.safe_load(cassette.read_text())
+    total, calls = 0.0, 0
+    for interaction in data["interactions"]:
+        req = interaction["request"]
+        if not req["uri"].endswith("/chat/completions"):
+            continue
+        body = json.loads(req["body"])
+        kwargs = {k: body[k] for k in ("messages", "tools", "tool_choice", "max_tokens", "temperature", "seed")
+                  if k in body}
+        start = time.perf_counter()
+        llm.create_chat_completion(**kwargs)
+        total += time.perf_counter() - start
+        calls += 1
+    return total, calls
+
+
+def capture_requests(env_url: str, out: Path) -> None:
+    """Run the same review in-process with vcrpy recording every request to ``out``."""
+    import vcr
+
+    from pipeline.inputs import load_facts
+    from pipeline.loop import review
+
+    os.environ["AMENDS_LOCAL_URL"] = env_url
+    with vcr.VCR(record_mode="all", match_on=["method", "path", "body"]).use_cassette(str(out)):
+        review(SUMMARY, load_facts(FACTS), model="local")
+    del os.environ["AMENDS_LOCAL_URL"]
+
+
+def core_scenarios(n: int) -> dict[str, float]:
+    """Review the first n scenarios in-process against a warm server; aggregate calls, tokens, acceptance."""
+    from pipeline.loop import review
+    from pipeline.schema import Facts
+
+    path = ROOT / "evals" / "data" / "scenarios.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()][:n]
+    calls: list[int] = []
+    tokens: list[int] = []
+    rounds: list[int] = []
+    latency: list[float] = []
+    ok: list[bool] = []
+    grounded = 0
+    for row in rows:
+        r = review(row["summary"], Facts.model_validate(row.get("facts") or {}), model="local")
+        calls.append(r.llm_calls)
+        tokens.append(r.tokens)
+        rounds.append(len(r.rounds))
+        latency.append(r.latency_s)
+        ok.append(r.accepted)
+        grounded += not r.rounds[-1].critique.grounding
+        print(f"  {row['id']:<32} accepted={r.accepted!s:<5} rounds={len(r.rounds)} calls={r.llm_calls} "
+              f"tokens={r.tokens} {r.latency_s:.1f}s placeholders={len(r.placeholders)}", flush=True)
+    acc_calls = [c for c, good in zip(calls, ok, strict=True) if good]
+    return {"scenarios": len(rows), "accepted": sum(ok), "grounding_clean": grounded,
+            "mean_calls": statistics.mean(calls),
+            "mean_calls_accepted": statistics.mean(acc_calls) if acc_calls else 0,
+            "mean_tokens": statistics.mean(tokens), "mean_rounds": statistics.mean(rounds),
+            "mean_latency_s": statistics.mean(latency)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenarios", type=int, default=10)
+    parser.add_argument("--skip-core", action="store_true")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="amends-bench-"))
+    env = {**os.environ, "AMENDS_STATE_DIR": str(tmp / "state")}
+    env.pop("AMENDS_LOCAL_URL", None)
+
+    cold_wall, cold_first, _ = run_cli(env)
+    print(f"cold  amends draft: wall {cold_wall:.2f} s, first draft visible after {cold_first or float('nan'):.2f} s")
+
+    from pipeline.local_server import start_server
+
+    server = start_server(log_path=tmp / "serve.log")
+    try:
+        warm_env = {**env, "AMENDS_LOCAL_URL": server.url}
+        run_cli(warm_env)  # fill the server's prompt cache once, as repeated use would
+        warm_wall, warm_first, _ = run_cli(warm_env)
+        print(f"warm  amends draft: wall {warm_wall:.2f} s, "
+              f"first draft visible after {warm_first or float('nan'):.2f} s")
+        cassette = tmp / "requests.yaml"
+        capture_requests(server.url, cassette)
+        if not args.skip_core:
+            core = core_scenarios(args.scenarios)
+    finally:
+        server.stop()
+    pure, calls = pure_generation_seconds(cassette)
+    print(f"pure generation for the same {calls} request(s): {pure:.2f} s")
+    print(f"ratio cold wall / pure generation: {cold_wall / pure:.2f}  (target ≤ 1.3)")
+    print(f"ratio warm wall / pure generation: {warm_wall / pure:.2f}  (target ≤ 1.3)")
+    if not args.skip_core:
+        print(f"core scenarios: {core['accepted']}/{core['scenarios']} accepted, "
+              f"{core['grounding_clean']}/{core['scenarios']} grounding-clean")
+        print(f"mean LLM calls per review {core['mean_calls']:.2f} (per accepted {core['mean_calls_accepted']:.2f}, "
+              f"target ≤ 2.5); mean tokens {core['mean_tokens']:.0f}; mean rounds {core['mean_rounds']:.2f}; "
+              f"mean latency {core['mean_latency_s']:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

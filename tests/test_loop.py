@@ -1,0 +1,75 @@
+"""The review loop with a fake model: stop rule, history to the reviser, repairs, graceful degradation."""
+
+from __future__ import annotations
+
+from fakes import all_pass_verdicts, fake_handle
+
+from pipeline.loop import fallback_admission, review
+from pipeline.schema import Facts
+
+FACTS = Facts(recipient="Ms Rivera", sender="Sam", fix="I have refunded the second $240 charge",
+              deadline="by Friday 14 March", prevention="From now on a second person checks every invoice")
+SUMMARY = "I charged Ms Rivera twice for the October retainer."
+
+
+def test_good_first_draft_is_accepted_in_one_round_with_two_calls() -> None:
+    handle = fake_handle([{"sentence": "I charged you twice for the October retainer."}, all_pass_verdicts()])
+    result = review(SUMMARY, FACTS, model=handle)
+    assert result.accepted and len(result.rounds) == 1 and result.llm_calls == 2
+    assert result.final_text.startswith("Hi Ms Rivera,\n\nI charged you twice for the October retainer.")
+    assert "$240" in result.final_text and result.placeholders == []
+    assert result.rounds[0].critique.judge_ok
+
+
+def test_invented_fact_is_flagged_and_revised_with_history() -> None:
+    handle = fake_handle([
+        {"sentence": "I charged you twice, $999 in total, on 3 May."},      # draft invents facts
+        {"sentence": "I charged you twice for the October retainer."},      # revise
+        all_pass_verdicts(),                                                # judge of round 2
+    ])
+    result = review(SUMMARY, FACTS, model=handle)
+    first = result.rounds[0].critique
+    assert {g.quote for g in first.grounding} >= {"$999"}
+    assert result.accepted and len(result.rounds) == 2
+    revise_prompt = handle.chat.seen[1][-1].content  # type: ignore[attr-defined]
+    assert "$999" in revise_prompt  # the earlier attempt and its problem reach the reviser
+    assert not first.judge_ok  # rules already failed: the judge call was skipped
+
+
+def test_bad_revision_is_repaired_from_the_summary() -> None:
+    handle = fake_handle([
+        {"sentence": "Mistakes were made with the invoice."},
+        {"sentence": "Errors were made by the billing system."},
+        all_pass_verdicts(),
+    ])
+    result = review(SUMMARY, FACTS, model=handle, max_rounds=2)
+    assert result.rounds[1].repairs and "used your summary" in result.rounds[1].repairs[0]
+    assert "I charged you twice for the October retainer." in result.final_text
+    assert result.accepted
+
+
+def test_invalid_judge_output_degrades_to_rules_with_warning() -> None:
+    handle = fake_handle([{"sentence": "I charged you twice for the October retainer."}, "not json", "still not"])
+    result = review(SUMMARY, FACTS, model=handle, max_rounds=1)
+    crit = result.rounds[0].critique
+    assert not crit.judge_ok and any("rules alone" in w for w in crit.warnings)
+    assert len(result.rounds) == 1
+
+
+def test_max_rounds_is_the_stop_rule() -> None:
+    handle = fake_handle([{"sentence": "I charged you $999."}, {"sentence": "I charged you $999 again."}])
+    result = review(SUMMARY, FACTS, model=handle, max_rounds=1)
+    assert not result.accepted and len(result.rounds) == 1 and "stopped after 1 round" in result.stop_reason
+
+
+def test_missing_facts_leave_placeholders_not_inventions() -> None:
+    handle = fake_handle([{"sentence": "I missed our 10 am call."}, all_pass_verdicts()])
+    result = review("I missed the 10 am call with Jorge.", Facts(recipient="Jorge"), model=handle)
+    assert {p.field for p in result.placeholders} == {"fix", "deadline", "prevention", "sender"}
+    assert all(p.token in result.final_text for p in result.placeholders)
+
+
+def test_fallback_admission_speaks_to_the_client() -> None:
+    assert fallback_admission("The wrong file got sent to the client.") == \
+        "I made a mistake: the wrong file got sent to you."
+    assert fallback_admission("We double-booked Ms Rivera's slot. Sorry.", "Ms Rivera") == "We double-booked your slot."
