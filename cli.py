@@ -159,12 +159,12 @@ def batch(
     out_path: Annotated[Path, typer.Option("--out", "-o", help="Results JSONL; appended, so re-running resumes.")],
     model: ModelOpt = None,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-c", min=1, help="Judge calls in flight "
-                                                    "[default: 1 for local, 8 for remote models].")] = None,
+                                                    "(default: 1 for local, 8 for remote models).")] = None,
     rules_only: Annotated[bool, typer.Option("--rules-only", help="Deterministic checks only; no LLM call.")] = False,
     text_field: Annotated[str, typer.Option("--text-field", help="JSONL field / CSV column of the message.")] = "text",
     id_field: Annotated[str, typer.Option("--id-field", help="Field / column of the id (else a content hash).")] = "id",
     timeout: Annotated[float | None, typer.Option("--timeout", min=1.0, help="Seconds per message, retries included "
-                                                  "[default: 180; 600 for local].")] = None,
+                                                  "(default: 180; 600 for local).")] = None,
     variant: Annotated[str, typer.Option("--variant", help="Prompt variant (folder under prompts/).")] = "default",
 ) -> None:
     """Critique many past messages into a results file: concurrent, cached, resumable (re-run to resume)."""
@@ -198,10 +198,97 @@ def report(
         err.print(f"CSV: {csv_path} ({rows:,} rows)")
 
 
+eval_app = typer.Typer(help="Recorded evals: judge agreement with human labels; prompt variants side by side.",
+                       no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+RecordOpt = Annotated[bool, typer.Option("--record", help="Call the model and rewrite the cassettes (default: "
+                                                          "replay them, offline).")]
+BaselineOpt = Annotated[bool, typer.Option("--update-baseline", help="Accept these figures into evals/baseline.json.")]
+HtmlOpt = Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")]
+EvalJsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the full results as JSON here.")]
+
+
+def _eval_finish(result, html: Path | None, json_path: Path | None, update: bool) -> None:
+    """Write the HTML/JSON outputs, then update the baseline or report regressions against it."""
+    from pipeline.eval_baseline import load_baseline, regressions, update_baseline
+    from pipeline.eval_report import judge_html, pipeline_html
+
+    if html is not None:
+        html.write_text(judge_html(result) if result.kind == "judge" else pipeline_html(result), encoding="utf-8")
+        err.print(f"HTML report: {html}")
+    if json_path is not None:
+        json_path.write_text(result.model_dump_json(indent=1), encoding="utf-8")
+        err.print(f"JSON: {json_path}")
+    if update:
+        err.print(f"baseline updated: {update_baseline(result)}")
+        return
+    worse = regressions(result, load_baseline())
+    for line in worse:
+        err.print(f"[yellow]below baseline:[/] {line}", soft_wrap=True)
+
+
+def _eval_progress(label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("{task.description}"), console=err, transient=True)
+
+
+@eval_app.command("judge")
+def eval_judge(
+    model: Annotated[str, typer.Option("--model", "-m", help="Judge model spec (cassettes are per model).")] = "local",
+    variant: Annotated[str, typer.Option("--variant", help="Prompt variant whose critique prompt judges.")] = "default",
+    split: Annotated[str, typer.Option("--split", help="dev, test or all.")] = "all",
+    record: RecordOpt = False,
+    update_baseline: BaselineOpt = False,
+    html: HtmlOpt = None,
+    json_path: EvalJsonOpt = None,
+) -> None:
+    """Critique the labelled messages; accuracy, Cohen's κ, false passes/fails for rules, LLM and merged."""
+    from pipeline.eval_report import print_judge
+    from pipeline.eval_run import run_judge_eval
+
+    if split not in ("dev", "test", "all"):
+        raise typer.BadParameter("use dev, test or all", param_hint="--split")
+    with _eval_progress("judging") as bar:
+        task = bar.add_task("", total=None)
+        result = run_judge_eval(model=model, variant=variant, split=split, record=record,
+                                progress=lambda d, n, lab: bar.update(task, completed=d, total=n, description=lab))
+    print_judge(out, result)
+    _eval_finish(result, html, json_path, update_baseline)
+
+
+@eval_app.command("pipeline")
+def eval_pipeline(
+    variant: Annotated[list[str] | None, typer.Option("--variant", help="Prompt variant; repeat to compare "
+                                                                         "(default: every variant).")] = None,
+    model: Annotated[str, typer.Option("--model", "-m", help="Model spec (cassettes are per model).")] = "local",
+    repeats: Annotated[int, typer.Option("--repeats", min=1, help="Runs per scenario: mean ± standard error.")] = 1,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N scenarios.")] = None,
+    record: RecordOpt = False,
+    update_baseline: BaselineOpt = False,
+    html: HtmlOpt = None,
+    json_path: EvalJsonOpt = None,
+) -> None:
+    """Draft → critique → revise over the scenarios for each prompt variant, compared side by side."""
+    from pipeline.eval_report import print_pipeline
+    from pipeline.eval_run import run_pipeline_eval
+    from pipeline.prompts import list_variants
+
+    with _eval_progress("reviewing") as bar:
+        task = bar.add_task("", total=None)
+        result = run_pipeline_eval(variants=variant or list_variants(), model=model, repeats=repeats, limit=limit,
+                                   record=record,
+                                   progress=lambda d, n, lab: bar.update(task, completed=d, total=n, description=lab))
+    print_pipeline(out, result)
+    _eval_finish(result, html, json_path, update_baseline)
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning AmendsError into one clean line (AMENDS_DEBUG=1: traceback)."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns typer.Exit's code instead of raising here
+        sys.exit(code if isinstance(code, int) else 0)
     except AmendsError as exc:
         if config.debug():
             raise
@@ -215,12 +302,12 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive as ClickException in standalone_mode=False
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
+        # Usage errors arrive as click's ClickException in standalone_mode=False; typer >= 0.29 bundles its own
+        # click (typer._click), so match the interface rather than a class.
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         if config.debug():
             raise
         from pipeline.models import redact

@@ -50,12 +50,34 @@ _VERBISH_CAPS = {"refunded", "refund", "resent", "re-sent", "resend", "re-send",
                  "added", "add", "will", "have", "restored", "restore", "updated", "update", "issued", "issue"}
 
 
-def admission_sentence(text: str) -> str:
-    """The model's admission as one clean sentence."""
+_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?"
+
+
+def address_client(text: str, recipient: str | None) -> str:
+    """Speak to the client, not about them: "the client's" → "your", "Ms. Rivera" → "you" (and her → your)."""
+    text = re.sub(r"\b(?:the|our|my) (?:client|customer)'s\b", "your", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:the|our|my) (?:client|customer)\b", "you", text, flags=re.IGNORECASE)
+    if not recipient:
+        return text
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]+", recipient) if not re.fullmatch(_TITLES, w)]
+    if not words:
+        return text
+    first, last = re.escape(words[0]), re.escape(words[-1])
+    name = rf"(?:(?:{_TITLES}\s+)?(?:{first}\s+)?{last}|{first})"
+    replaced = re.sub(rf"\b{name}'s\b", "your", text)
+    replaced = re.sub(rf"\b{name}\b", "you", replaced)
+    if replaced != text:  # the pronouns that stood for the client now mean "your"
+        replaced = re.sub(r"\b(her|his|their)\b", "your", replaced)
+    return replaced
+
+
+def admission_sentence(text: str, recipient: str | None = None) -> str:
+    """The model's admission as one clean sentence addressed to the client."""
     # llama-cpp-python's chat template HTML-escapes the prompt, and small models echo the entities back.
     body = " ".join(html.unescape(text).split()).strip().strip('"').strip()
     if not body:
         return body
+    body = address_client(body, recipient)
     body = body[0].upper() + body[1:]
     return body if body[-1] in ".!?" else body + "."
 
@@ -78,7 +100,7 @@ def compose(variant: Variant, facts: Facts, admission: str) -> tuple[str, list[P
         greeting = p["greeting_chat_missing" if chat else "greeting_missing"]
     values = {
         "greeting": greeting,
-        "admission": admission_sentence(admission),
+        "admission": admission_sentence(admission, facts.recipient),
         "apology": p[f"apology_{tone}"],
         "impact": render(p["impact"], {"impact": _strip_end(facts.impact)}) if facts.impact else "",
         "fix": render(p["fix"], {"fix": as_clause(facts.fix)}) if facts.fix else missing("fix", "fix_missing"),

@@ -139,11 +139,12 @@ def critique(text: str, *, judge: ModelHandle | None = None, sources: Iterable[s
     """Critique ``text``: rules, plus one judge call when ``judge`` is given; grounding when ``sources`` are.
 
     With ``skip_judge_if_failing`` the judge is not called when the rules already fail a required
-    criterion (a deterministic fail wins anyway), which saves a call inside the revise loop.
+    criterion or the grounding guard fires (a revision is certain then), which saves a call in the loop.
     """
     rubric = load_rubric()
     rules, warnings, use_judge = _prepare(text, judge)
-    if use_judge and skip_judge_if_failing and any(rules[c].verdict == "fail" for c in rubric.required_ids):
+    if use_judge and skip_judge_if_failing and (any(rules[c].verdict == "fail" for c in rubric.required_ids)
+                                                or (sources is not None and check_grounding(text, list(sources)))):
         use_judge = False
     result = None
     if use_judge and judge is not None:

@@ -43,19 +43,16 @@ class Message(BaseModel):
     message: str = Field(min_length=20, max_length=3000)
 
 
-_CLIENT_RE = re.compile(r"\b(?:the|our|my) (?:client|customer)(?P<pos>'s)?\b", re.IGNORECASE)
+# A sentence ends at . ! ? before a capital, but not after a title ("Ms. Rivera").
+_SENTENCE_END = re.compile(r"(?<!\bMs\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bMx\.)(?<=[.!?])\s+(?=[A-Z])")
 
 
-def fallback_admission(summary: str, recipient: str | None = None) -> str:
+def fallback_admission(summary: str) -> str:
     """A deterministic first-person admission built from the user's own summary (used as a repair).
 
-    Speaks to the client: "the client's" becomes "your", the recipient's name becomes "you".
+    Compose then addresses it to the client ("the client's" → "your", the recipient's name → "you").
     """
-    first = re.split(r"(?<=[.!?])\s+", summary.strip())[0].strip().rstrip(".!")
-    first = _CLIENT_RE.sub(lambda m: "your" if m.group("pos") else "you", first)
-    if recipient:
-        first = re.sub(rf"\b{re.escape(recipient)}'s\b", "your", first)
-        first = re.sub(rf"\b{re.escape(recipient)}\b", "you", first)
+    first = _SENTENCE_END.split(summary.strip())[0].strip().rstrip(".!")
     if re.match(r"^(I|We)\b(?!\s+(think|guess|believe|feel)\b)", first):
         return first + "."
     lowered = first[0].lower() + first[1:] if not first[:2].isupper() else first
@@ -115,7 +112,7 @@ class _Step:
     def text_for(self, generated: str | None) -> str:
         if self.variant.mode != "compose":
             return (generated or self.summary).strip()
-        admission = generated or fallback_admission(self.summary, self.facts.recipient)
+        admission = generated or fallback_admission(self.summary)
         text, self.placeholders = compose(self.variant, self.facts, admission)
         return text
 

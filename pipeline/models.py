@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -40,6 +40,7 @@ class ModelHandle:
     name: str
     chat: BaseChatModel
     base_url: str | None = None
+    runnables: dict[Any, Any] = field(default_factory=dict, repr=False)  # built structured models, reused
 
     @property
     def is_local(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -35,18 +36,23 @@ def verdict_table(crit: Critique) -> Table:
     return table
 
 
+_SENT = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
 def diff_text(before: str, after: str) -> Text:
-    """A word-level diff: removed words red and struck, added words green."""
+    """A sentence-level diff, readable without colour: '- ' removed, '+ ' added, unchanged runs counted."""
+    a = [x for x in _SENT.split(before) if x.strip()]
+    b = [x for x in _SENT.split(after) if x.strip()]
     out = Text()
-    a, b = before.split(" "), after.split(" ")
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(" ".join(a[i1:i2]) + " ")
-        if op in ("delete", "replace"):
-            out.append(" ".join(a[i1:i2]) + " ", style="red strike")
-        if op in ("insert", "replace"):
-            out.append(" ".join(b[j1:j2]) + " ", style="green")
-    return out
+            out.append(f"  … {i2 - i1} unchanged\n", style="dim")
+            continue
+        for line in a[i1:i2]:
+            out.append(f"- {line}\n", style="red")
+        for line in b[j1:j2]:
+            out.append(f"+ {line}\n", style="green")
+    return out if a != b else Text("(no change to the text)", style="dim")
 
 
 def round_panel(rnd: Round, previous: Round | None) -> Panel:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.compose import as_clause, compose, find_placeholders
+from pipeline.compose import address_client, as_clause, compose, find_placeholders
 from pipeline.prompts import load_variant
 from pipeline.schema import Facts
 
@@ -45,3 +45,12 @@ def test_as_clause_gives_bare_verbs_a_subject() -> None:
     assert as_clause("from now on I check twice") == "From now on I check twice"
     assert as_clause("Refunded the charge") == "I have refunded the charge"
     assert as_clause("We will re-send it") == "We will re-send it"
+
+
+def test_address_client_speaks_to_the_recipient() -> None:
+    assert address_client("I charged Ms. Rivera twice for her October retainer.", "Ms Rivera") == \
+        "I charged you twice for your October retainer."
+    assert address_client("I sent the client's report to the wrong address.", None) == \
+        "I sent your report to the wrong address."
+    assert address_client("I told Jorge his order shipped.", "Jorge Alvarez") == "I told you your order shipped."
+    assert address_client("I missed her call.", "Dana") == "I missed her call."  # no name replaced: keep pronouns

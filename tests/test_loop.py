@@ -69,7 +69,7 @@ def test_missing_facts_leave_placeholders_not_inventions() -> None:
     assert all(p.token in result.final_text for p in result.placeholders)
 
 
-def test_fallback_admission_speaks_to_the_client() -> None:
+def test_fallback_admission_is_first_person() -> None:
     assert fallback_admission("The wrong file got sent to the client.") == \
-        "I made a mistake: the wrong file got sent to you."
-    assert fallback_admission("We double-booked Ms Rivera's slot. Sorry.", "Ms Rivera") == "We double-booked your slot."
+        "I made a mistake: the wrong file got sent to the client."
+    assert fallback_admission("We double-booked Ms. Rivera's slot. Sorry.") == "We double-booked Ms. Rivera's slot."

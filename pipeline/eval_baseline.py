@@ -1,0 +1,80 @@
+"""``evals/baseline.json``: the headline figures the eval suite must not fall below, and how to compare.
+
+Judge: merged macro accuracy and κ, rules-only macro accuracy (higher is better). Pipeline, per variant:
+required-pass rate and mean score (higher is better) and grounding violations (lower is better). Each
+section also stores the settings it was measured with, so the regression test replays the same suite.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .eval_data import evals_dir
+from .eval_run import JudgeEvalResult, PipelineEvalResult
+
+#: Replay is deterministic; the tolerance only absorbs float noise.
+TOLERANCE = 1e-9
+LOWER_IS_BETTER = {"grounding_violations"}
+
+
+def baseline_path() -> Path:
+    """``<evals>/baseline.json``."""
+    return evals_dir() / "baseline.json"
+
+
+def load_baseline(path: Path | None = None) -> dict[str, Any]:
+    """The baseline's contents, ``{}`` when there is none yet."""
+    p = path or baseline_path()
+    if not p.is_file():
+        return {}
+    data = json.loads(p.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def baseline_section(result: JudgeEvalResult | PipelineEvalResult) -> dict[str, Any]:
+    """The baseline entry a result would write: settings plus headline figures."""
+    if isinstance(result, JudgeEvalResult):
+        return {"model": result.model, "variant": result.variant, "split": result.split, "limit": result.limit,
+                "n_messages": result.n_messages, "figures": result.headline()}
+    return {"model": result.model, "limit": result.limit, "repeats": result.repeats,
+            "n_scenarios": result.variants[0].n_scenarios if result.variants else 0,
+            "variants": {v.variant: v.headline() for v in result.variants}}
+
+
+def update_baseline(result: JudgeEvalResult | PipelineEvalResult, path: Path | None = None) -> Path:
+    """Write ``result``'s headline figures into the baseline, keeping the other kind's section."""
+    p = path or baseline_path()
+    data = load_baseline(p)
+    data[result.kind] = baseline_section(result)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return p
+
+
+def _worse(name: str, now: float | None, then: float | None) -> bool:
+    if then is None:
+        return False
+    if now is None:
+        return True
+    return now > then + TOLERANCE if name in LOWER_IS_BETTER else now < then - TOLERANCE
+
+
+def regressions(result: JudgeEvalResult | PipelineEvalResult, baseline: dict[str, Any]) -> list[str]:
+    """Headline figures of ``result`` that are worse than the baseline's, as readable lines (empty: none)."""
+    section = baseline.get(result.kind)
+    if not section:
+        return []
+    out: list[str] = []
+    if isinstance(result, JudgeEvalResult):
+        pairs = [("judge", k, v, section.get("figures", {}).get(k)) for k, v in result.headline().items()]
+    else:
+        pairs = []
+        for v in result.variants:
+            old = section.get("variants", {}).get(v.variant, {})
+            pairs += [(f"pipeline/{v.variant}", k, val, old.get(k)) for k, val in v.headline().items()]
+    for where, name, now, then in pairs:
+        if _worse(name, now, then):
+            out.append(f"{where} {name}: {now} is worse than the baseline {then}")
+    return out
