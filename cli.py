@@ -203,6 +203,8 @@ eval_app = typer.Typer(help="Recorded evals: judge agreement with human labels; 
 app.add_typer(eval_app, name="eval")
 RecordOpt = Annotated[bool, typer.Option("--record", help="Call the model and rewrite the cassettes (default: "
                                                           "replay them, offline).")]
+MissingOpt = Annotated[bool, typer.Option("--record-missing", help="Record only cases without a cassette (resume an "
+                                                                  "interrupted --record); replay the rest.")]
 BaselineOpt = Annotated[bool, typer.Option("--update-baseline", help="Accept these figures into evals/baseline.json.")]
 HtmlOpt = Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")]
 EvalJsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the full results as JSON here.")]
@@ -239,7 +241,11 @@ def eval_judge(
     model: Annotated[str, typer.Option("--model", "-m", help="Judge model spec (cassettes are per model).")] = "local",
     variant: Annotated[str, typer.Option("--variant", help="Prompt variant whose critique prompt judges.")] = "default",
     split: Annotated[str, typer.Option("--split", help="dev, test or all.")] = "all",
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N messages of the split.")] = None,
+    rules_only: Annotated[bool, typer.Option("--rules-only", help="The deterministic checks alone: no model, no "
+                                                                  "cassettes.")] = False,
     record: RecordOpt = False,
+    record_missing: MissingOpt = False,
     update_baseline: BaselineOpt = False,
     html: HtmlOpt = None,
     json_path: EvalJsonOpt = None,
@@ -252,7 +258,8 @@ def eval_judge(
         raise typer.BadParameter("use dev, test or all", param_hint="--split")
     with _eval_progress("judging") as bar:
         task = bar.add_task("", total=None)
-        result = run_judge_eval(model=model, variant=variant, split=split, record=record,
+        result = run_judge_eval(model=None if rules_only else model, variant=variant, split=split, limit=limit,
+                                record=record or record_missing, only_missing=record_missing,
                                 progress=lambda d, n, lab: bar.update(task, completed=d, total=n, description=lab))
     print_judge(out, result)
     _eval_finish(result, html, json_path, update_baseline)
@@ -266,6 +273,7 @@ def eval_pipeline(
     repeats: Annotated[int, typer.Option("--repeats", min=1, help="Runs per scenario: mean ± standard error.")] = 1,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N scenarios.")] = None,
     record: RecordOpt = False,
+    record_missing: MissingOpt = False,
     update_baseline: BaselineOpt = False,
     html: HtmlOpt = None,
     json_path: EvalJsonOpt = None,
@@ -278,7 +286,7 @@ def eval_pipeline(
     with _eval_progress("reviewing") as bar:
         task = bar.add_task("", total=None)
         result = run_pipeline_eval(variants=variant or list_variants(), model=model, repeats=repeats, limit=limit,
-                                   record=record,
+                                   record=record or record_missing, only_missing=record_missing,
                                    progress=lambda d, n, lab: bar.update(task, completed=d, total=n, description=lab))
     print_pipeline(out, result)
     _eval_finish(result, html, json_path, update_baseline)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -27,14 +27,15 @@ from .schema import CallStats, CriterionResult, Critique, Evidence, JudgeItem, R
 NEGATIVE = {"no_blame", "no_excuses", "proportionate", "calm_courteous"}
 
 
+# One criterion in the judge's tool call. No docstring or descriptions on purpose: the schema is inlined 12
+# times into the prompt of llama.cpp's function-calling template, so every word costs ~12 prompt tokens.
+# Lengths are capped so a small model cannot ramble.
 class JudgeAnswer(BaseModel):
-    """One criterion in the judge's tool call, length-capped so a small model cannot ramble."""
-
     model_config = ConfigDict(extra="ignore")
 
-    verdict: str = Field(pattern="^(pass|fail)$")
-    evidence: str = Field("", max_length=120)
-    fix: str = Field("", max_length=100)
+    verdict: Literal["pass", "fail"]
+    evidence: str = Field("", max_length=100)
+    fix: str = Field("", max_length=80)
 
 
 @lru_cache(maxsize=1)

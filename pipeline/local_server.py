@@ -112,8 +112,11 @@ def spawn_server(port: int | None = None, log_path: Path | None = None) -> Local
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
         try:
+            # Passive OpenMP waits: with spinning threads, two model processes on 2 cores (a batch next to an
+            # interactive draft, or tests) slowed each other down ~15x; passive costs little when alone.
+            env = {"OMP_WAIT_POLICY": "passive", **os.environ}
             proc = subprocess.Popen(server_command(model, port), stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL)
+                                    stdin=subprocess.DEVNULL, env=env)
         except OSError as exc:
             raise LocalModelError(f"could not start the embedded model server: {exc}",
                                   hint="reinstall amends (llama-cpp-python[server] is required)") from None

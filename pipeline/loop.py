@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from . import config
 from .chains import structured_call
 from .checks import run_rules
-from .compose import compose, find_placeholders
+from .compose import admission_sentence, compose, find_placeholders
 from .grounding import check_grounding
 from .inputs import check_text
 from .judge import critique
@@ -28,6 +28,8 @@ from .rubric import load_rubric
 from .schema import CallStats, Critique, Facts, Placeholder, Review, Round
 
 Event = Callable[[str, Any], None]
+_FIRST_PERSON = re.compile(r"^(I|We)\b(?!\s+(?:think|guess|believe|feel)\b)")
+_ECHO = re.compile(r"first person|active voice|one sentence|addressed to the client", re.IGNORECASE)
 
 
 # The tool schemas the model sees. No field descriptions: a 135M model copies them into its answer.
@@ -104,10 +106,20 @@ class _Step:
     def generate(self, step: str, values: dict[str, str]) -> tuple[str | None, list[CallStats]]:
         prompt = self.variant.draft if step == "draft" else self.variant.revise
         if self.variant.mode == "compose":
-            res = structured_call(self.handle, prompt, values, Admission, step=step)
+            res = structured_call(self.handle, prompt, values, Admission, step=step, validate=self.check_admission)
             return (res.value.sentence if res.value else None), res.calls
         res2 = structured_call(self.handle, prompt, values, Message, step=step)
         return (res2.value.message if res2.value else None), res2.calls
+
+    def check_admission(self, value: Admission) -> str:
+        """Semantic check fed back to the model: the sentence must be the sender admitting, to the client."""
+        sentence = admission_sentence(value.sentence, self.facts.recipient)
+        if not _FIRST_PERSON.match(sentence):
+            return (f'the sentence must start with "I" (the sender did it), not "{sentence.split()[0]}"; '
+                    "say what I did wrong, speaking to the client as you")
+        if _ECHO.search(sentence):
+            return "write the admission itself, not the instructions"
+        return ""
 
     def text_for(self, generated: str | None) -> str:
         if self.variant.mode != "compose":

@@ -38,8 +38,8 @@ def test_invented_fact_is_flagged_and_revised_with_history() -> None:
 
 def test_bad_revision_is_repaired_from_the_summary() -> None:
     handle = fake_handle([
-        {"sentence": "Mistakes were made with the invoice."},
-        {"sentence": "Errors were made by the billing system."},
+        {"sentence": "I regret that mistakes were made with the invoice."},
+        {"sentence": "I note that the billing system glitched and caused the error."},
         all_pass_verdicts(),
     ])
     result = review(SUMMARY, FACTS, model=handle, max_rounds=2)
@@ -73,3 +73,12 @@ def test_fallback_admission_is_first_person() -> None:
     assert fallback_admission("The wrong file got sent to the client.") == \
         "I made a mistake: the wrong file got sent to the client."
     assert fallback_admission("We double-booked Ms. Rivera's slot. Sorry.") == "We double-booked Ms. Rivera's slot."
+
+
+def test_admission_with_the_client_as_subject_is_fed_back_and_retried() -> None:
+    handle = fake_handle([{"sentence": "Ms Rivera charged you twice."},
+                          {"sentence": "I charged you twice for the October retainer."}, all_pass_verdicts()])
+    result = review(SUMMARY, FACTS, model=handle)
+    assert [c.step for c in result.rounds[0].calls][:2] == ["draft", "draft-retry"]
+    assert 'must start with "I"' in handle.chat.seen[1][-1].content  # type: ignore[attr-defined]
+    assert "I charged you twice for the October retainer." in result.final_text and result.accepted
