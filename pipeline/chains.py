@@ -103,8 +103,7 @@ def _feedback(raw: Any, error: BaseException | str) -> list[BaseMessage]:
     if isinstance(error, ValidationError):
         text = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()[:5])
     return [AIMessage(content=_raw_arguments(raw)),
-            HumanMessage(content=f"That tool call was invalid: {text}. Call the tool again with arguments that "
-                                 "fix exactly these errors.")]
+            HumanMessage(content=f"Problem: {text}. Answer again with that fixed.")]
 
 
 def _outcome(out: dict[str, Any], schema: type[T], validate: Any) -> tuple[T | None, str]:

@@ -45,8 +45,26 @@ class Message(BaseModel):
     message: str = Field(min_length=20, max_length=3000)
 
 
-# A sentence ends at . ! ? before a capital, but not after a title ("Ms. Rivera").
-_SENTENCE_END = re.compile(r"(?<!\bMs\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bMx\.)(?<=[.!?])\s+(?=[A-Z])")
+# A sentence ends at . ! ? and a space, but not after a title ("Ms. Rivera").
+_SENTENCE_END = re.compile(r"(?<!\bMs\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bMx\.)(?<=[.!?])\s+(?=\S)")
+
+
+_PAST_VERB = re.compile(r"^(?:[a-z]+ed|sent|forgot|missed|made|lost|gave|told|wrote|took|left|put|sold|paid|"
+                        r"brought|bought|spent|shipped|snapped|broke|mixed|ran|let|got)\b")
+
+
+def own_words_admission(summary: str) -> str | None:
+    """The user's first sentence when it already admits the mistake in the first person, else None.
+
+    "I charged Ms Rivera twice." is used as written; "missed the deadline for Dana's report" gets its
+    missing "I". Passive or third-person summaries return None: those need the model to rewrite them.
+    """
+    first = _SENTENCE_END.split(summary.strip())[0].strip().rstrip(".!")
+    if _FIRST_PERSON.match(first) and len(first.split()) >= 3:
+        return first + "."
+    if _PAST_VERB.match(first) and len(first.split()) >= 3:
+        return f"I {first}."
+    return None
 
 
 def fallback_admission(summary: str) -> str:
@@ -59,6 +77,27 @@ def fallback_admission(summary: str) -> str:
         return first + "."
     lowered = first[0].lower() + first[1:] if not first[:2].isupper() else first
     return f"I made a mistake: {lowered}."
+
+
+# Function words and admission vocabulary a faithful restatement may add to the user's note.
+_FUNCTION_WORDS = frozenset("""
+a an the i we you your yours my our me us it its this that these those and or but so to of for in on at by with
+from as into onto over under about after before than then when while was were is are be been being have has had
+do did done not no yes all any some every each both also just only very too again wrong wrongly mistake mistakes
+error errors sorry apologise apologize truly really made make sent send forgot forget missed miss instead
+""".split())
+_WORD = re.compile(r"[a-z][a-z'-]+")
+
+
+def unsupported_words(sentence: str, sources: list[str]) -> list[str]:
+    """Content words in ``sentence`` that appear in none of ``sources`` (matched on a 5-letter stem).
+
+    The grounding guard catches invented numbers and names; this catches invented events ("with a tool
+    call that was invalid") in the one sentence a small model writes.
+    """
+    stems = {w[:5] for src in sources for w in _WORD.findall(src.lower())}
+    return [w for w in dict.fromkeys(_WORD.findall(sentence.lower()))
+            if w not in _FUNCTION_WORDS and len(w) > 2 and w[:5] not in stems]
 
 
 def facts_text(facts: Facts) -> str:
@@ -119,6 +158,9 @@ class _Step:
                     "say what I did wrong, speaking to the client as you")
         if _ECHO.search(sentence):
             return "write the admission itself, not the instructions"
+        extra = unsupported_words(sentence, [self.summary, *self.facts.known().values()])
+        if len(extra) >= 2:
+            return f"use only words about what happened in the note; these are not in it: {', '.join(extra[:5])}"
         return ""
 
     def text_for(self, generated: str | None) -> str:
@@ -162,8 +204,15 @@ def review(summary: str, facts: Facts | None = None, *, model: str | ModelHandle
             values["history"] = "\n".join(f"{i + 1}. {h}" for i, h in enumerate(history))
             values["problems"] = problems_text(rounds[-1].critique)
             values["previous"] = rounds[-1].text
-        generated, calls = step.generate(kind, values)
-        repairs: list[str] = []
+        own = own_words_admission(summary) if kind == "draft" and v.mode == "compose" else None
+        if own and not _fails_rules(step.text_for(own), sources):
+            # Nothing to rewrite: the user's own sentence already admits it; a model call would only risk it.
+            generated, calls = own, []
+            notes = ["your summary already admits the mistake in the first person: used as written, no model call"]
+        else:
+            generated, calls = step.generate(kind, values)
+            notes = []
+        repairs: list[str] = list(notes)
         if generated is None:
             repairs.append("the model gave no valid answer; used your summary as the admission")
         text = step.text_for(generated)

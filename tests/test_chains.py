@@ -31,7 +31,7 @@ def test_invalid_answer_is_fed_back_then_fixed() -> None:
     assert res.value is not None and [c.ok for c in res.calls] == [False, True]
     retry_prompt = handle.chat.seen[1]  # type: ignore[attr-defined]
     feedback = [m for m in retry_prompt if isinstance(m, HumanMessage)][-1].content
-    assert "invalid" in feedback and "sentence" in feedback and "at least 8" in feedback
+    assert "Problem" in feedback and "sentence" in feedback and "at least 8" in feedback
 
 
 def test_semantic_validator_errors_are_fed_back_too() -> None:

@@ -9,7 +9,24 @@ from pipeline.schema import Facts
 
 FACTS = Facts(recipient="Ms Rivera", sender="Sam", fix="I have refunded the second $240 charge",
               deadline="by Friday 14 March", prevention="From now on a second person checks every invoice")
-SUMMARY = "I charged Ms Rivera twice for the October retainer."
+SUMMARY = "The October retainer was charged twice to Ms Rivera."  # passive: the model has to rewrite it
+
+
+def test_first_person_summary_is_used_as_written_without_a_model_call() -> None:
+    handle = fake_handle([all_pass_verdicts()])
+    result = review("I charged Ms Rivera twice for her October retainer.", FACTS, model=handle)
+    assert result.accepted and result.llm_calls == 1  # the judge only
+    assert "I charged you twice for your October retainer." in result.final_text
+    assert "used as written" in result.rounds[0].repairs[0]
+
+
+def test_own_words_admission() -> None:
+    from pipeline.loop import own_words_admission
+
+    assert own_words_admission("missed the deadline for Dana's report. it was due monday") == \
+        "I missed the deadline for Dana's report."
+    assert own_words_admission("We double-booked Ms. Chen's hall. Sorry.") == "We double-booked Ms. Chen's hall."
+    assert own_words_admission("The wrong file got sent to the client.") is None
 
 
 def test_good_first_draft_is_accepted_in_one_round_with_two_calls() -> None:
@@ -23,7 +40,7 @@ def test_good_first_draft_is_accepted_in_one_round_with_two_calls() -> None:
 
 def test_invented_fact_is_flagged_and_revised_with_history() -> None:
     handle = fake_handle([
-        {"sentence": "I charged you twice, $999 in total, on 3 May."},      # draft invents facts
+        {"sentence": "I charged you $999 twice for the October retainer."},  # draft invents an amount
         {"sentence": "I charged you twice for the October retainer."},      # revise
         all_pass_verdicts(),                                                # judge of round 2
     ])
@@ -38,13 +55,13 @@ def test_invented_fact_is_flagged_and_revised_with_history() -> None:
 
 def test_bad_revision_is_repaired_from_the_summary() -> None:
     handle = fake_handle([
-        {"sentence": "I regret that mistakes were made with the invoice."},
-        {"sentence": "I note that the billing system glitched and caused the error."},
+        {"sentence": "I regret that mistakes were made with the October retainer."},
+        {"sentence": "I regret the October retainer was charged twice."},
         all_pass_verdicts(),
     ])
     result = review(SUMMARY, FACTS, model=handle, max_rounds=2)
     assert result.rounds[1].repairs and "used your summary" in result.rounds[1].repairs[0]
-    assert "I charged you twice for the October retainer." in result.final_text
+    assert "I made a mistake: the October retainer was charged twice to you." in result.final_text
     assert result.accepted
 
 
@@ -82,3 +99,21 @@ def test_admission_with_the_client_as_subject_is_fed_back_and_retried() -> None:
     assert [c.step for c in result.rounds[0].calls][:2] == ["draft", "draft-retry"]
     assert 'must start with "I"' in handle.chat.seen[1][-1].content  # type: ignore[attr-defined]
     assert "I charged you twice for the October retainer." in result.final_text and result.accepted
+
+
+def test_admission_inventing_events_is_fed_back() -> None:
+    handle = fake_handle([{"sentence": "I charged you twice with a tool call that was invalid."},
+                          {"sentence": "I charged you twice for the October retainer."}, all_pass_verdicts()])
+    result = review(SUMMARY, FACTS, model=handle)
+    feedback = handle.chat.seen[1][-1].content  # type: ignore[attr-defined]
+    assert "tool" in feedback and "invalid" in feedback
+    assert "tool call" not in result.final_text and result.accepted
+
+
+def test_unsupported_words_ignores_function_words_and_inflections() -> None:
+    from pipeline.loop import unsupported_words
+
+    note = ["I charged Ms Rivera twice for the October retainer."]
+    assert unsupported_words("I charged you twice for your October retainers.", note) == []
+    assert unsupported_words("I charged you twice because the bank glitched.", note) == ["because", "bank",
+                                                                                           "glitched"]
