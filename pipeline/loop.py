@@ -80,12 +80,15 @@ def fallback_admission(summary: str) -> str:
 
 
 # Function words and admission vocabulary a faithful restatement may add to the user's note.
-_FUNCTION_WORDS = frozenset("""
-a an the i we you your yours my our me us it its this that these those and or but so to of for in on at by with
-from as into onto over under about after before than then when while was were is are be been being have has had
-do did done not no yes all any some every each both also just only very too again wrong wrongly mistake mistakes
-error errors sorry apologise apologize truly really made make sent send forgot forget missed miss instead
-""".split())
+_FUNCTION_WORDS = frozenset([
+    "a", "an", "the", "i", "we", "you", "your", "yours", "my", "our", "me", "us", "it", "its", "this", "that",
+    "these", "those", "and", "or", "but", "so", "to", "of", "for", "in", "on", "at", "by", "with", "from", "as",
+    "into", "onto", "over", "under", "about", "after", "before", "than", "then", "when", "while", "was", "were",
+    "is", "are", "be", "been", "being", "have", "has", "had", "do", "did", "done", "not", "no", "yes", "all",
+    "any", "some", "every", "each", "both", "also", "just", "only", "very", "too", "again", "wrong", "wrongly",
+    "mistake", "mistakes", "error", "errors", "sorry", "apologise", "apologize", "truly", "really", "made", "make",
+    "sent", "send", "forgot", "forget", "missed", "miss", "instead",
+])
 _WORD = re.compile(r"[a-z][a-z'-]+")
 
 
