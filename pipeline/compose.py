@@ -64,11 +64,18 @@ def address_client(text: str, recipient: str | None) -> str:
         return text
     first, last = re.escape(words[0]), re.escape(words[-1])
     name = rf"(?:(?:{_TITLES}\s+)?(?:{first}\s+)?{last}|{first})"
-    replaced = re.sub(rf"\b{name}'s\b", "your", text)
-    replaced = re.sub(rf"\b{name}\b", "you", replaced)
-    if replaced != text:  # the pronouns that stood for the client now mean "your"
-        replaced = re.sub(r"\b(her|his|their)\b", "your", replaced)
-    return replaced
+    # Names inside quotes or brackets are quoted, not addressed ("I wrote 'Mr Lynn Carter'"): leave them.
+    parts = re.split(r"(\'[^\']*\'|\"[^\"]*\"|\([^)]*\))", text)
+    named = [re.sub(rf"\b{name}\b", "you", re.sub(rf"\b{name}'s\b", "your", p)) if i % 2 == 0 else p
+             for i, p in enumerate(parts)]
+    if named == parts:
+        return text
+    # The pronouns that stood for the client now mean "you"/"your" (outside quotes, not in contractions).
+    for i in range(0, len(named), 2):
+        part = re.sub(r"\b(her|his|their)\b(?!')", "your", named[i])
+        part = re.sub(r"\b(he|she|they)\b(?!')(?! (?:is|was|were|are|has|had)\b)", "you", part)
+        named[i] = re.sub(r"\b(him|them)\b", "you", part)
+    return "".join(named)
 
 
 def admission_sentence(text: str, recipient: str | None = None) -> str:

@@ -129,11 +129,15 @@ def problems_text(crit: Critique) -> str:
     return "\n".join(lines) or "- none"
 
 
-def _fails_rules(text: str, sources: list[str]) -> list[str]:
-    rubric = load_rubric()
-    rules = run_rules(text)
-    bad = [cid for cid in rubric.required_ids if rules[cid].verdict == "fail"]
-    if check_grounding(text, sources):
+#: What the admission sentence can break; the other required criteria come from the user's facts.
+ADMISSION_CRITERIA = ("owns_mistake", "no_blame", "no_excuses", "proportionate", "calm_courteous")
+
+
+def admission_failures(sentence: str, sources: list[str]) -> list[str]:
+    """Rule failures and invented specifics in the admission sentence alone (no model call)."""
+    rules = run_rules(sentence)
+    bad = [cid for cid in ADMISSION_CRITERIA if rules[cid].verdict == "fail"]
+    if check_grounding(sentence, sources):
         bad.append("grounding")
     return bad
 
@@ -208,7 +212,7 @@ def review(summary: str, facts: Facts | None = None, *, model: str | ModelHandle
             values["problems"] = problems_text(rounds[-1].critique)
             values["previous"] = rounds[-1].text
         own = own_words_admission(summary) if kind == "draft" and v.mode == "compose" else None
-        if own and not _fails_rules(step.text_for(own), sources):
+        if own and not admission_failures(admission_sentence(own, facts.recipient), sources):
             # Nothing to rewrite: the user's own sentence already admits it; a model call would only risk it.
             generated, calls = own, []
             notes = ["your summary already admits the mistake in the first person: used as written, no model call"]
@@ -220,7 +224,7 @@ def review(summary: str, facts: Facts | None = None, *, model: str | ModelHandle
             repairs.append("the model gave no valid answer; used your summary as the admission")
         text = step.text_for(generated)
         if kind == "revise" and v.mode == "compose" and generated is not None:
-            bad = _fails_rules(text, sources)
+            bad = admission_failures(admission_sentence(generated, facts.recipient), sources)
             if bad:
                 repairs.append(f"the revised sentence still failed {', '.join(bad)}; used your summary instead")
                 text = step.text_for(None)
@@ -236,6 +240,12 @@ def review(summary: str, facts: Facts | None = None, *, model: str | ModelHandle
         emit("round", rnd)
         if crit.accepted:
             stop = "accepted: every required criterion passes and no invented facts"
+            break
+        blocking = [c for c in crit.failed if crit.criteria[c].required]
+        if v.mode == "compose" and not crit.grounding and not set(blocking) & set(ADMISSION_CRITERIA):
+            # Only the user's facts can fix these; another model round would change nothing.
+            stop = (f"stopped: {', '.join(blocking)} failing in the facts you gave; revision cannot fix that — "
+                    + "; ".join(crit.criteria[c].fix for c in blocking if crit.criteria[c].fix))
             break
         if index >= max_rounds:
             stop = f"stopped after {max_rounds} round(s): {', '.join(crit.failed) or 'grounding issues'} still failing"

@@ -117,3 +117,18 @@ def test_unsupported_words_ignores_function_words_and_inflections() -> None:
     assert unsupported_words("I charged you twice for your October retainers.", note) == []
     assert unsupported_words("I charged you twice because the bank glitched.", note) == ["because", "bank",
                                                                                            "glitched"]
+
+
+def test_failures_only_the_facts_can_fix_stop_the_loop_early() -> None:
+    vague = FACTS.model_copy(update={"fix": "We will look into it"})
+    handle = fake_handle([all_pass_verdicts()])
+    result = review("I charged Ms Rivera twice for her October retainer.", vague, model=handle, max_rounds=3)
+    assert len(result.rounds) == 1 and not result.accepted
+    assert result.stop_reason.startswith("stopped: concrete_fix failing in the facts you gave")
+
+
+def test_quoted_names_are_not_readdressed() -> None:
+    from pipeline.compose import address_client
+
+    assert address_client("I wrote 'Mr Lynn Carter' (she's Ms Carter) on Ms Carter's proposal.", "Ms Carter") == \
+        "I wrote 'Mr Lynn Carter' (she's Ms Carter) on your proposal."
