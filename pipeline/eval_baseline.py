@@ -1,6 +1,7 @@
 """``evals/baseline.json``: the headline figures the eval suite must not fall below, and how to compare.
 
-Judge: merged macro accuracy and κ, rules-only macro accuracy (higher is better). Pipeline, per variant:
+Judge (``judge``: the recorded judge eval; ``judge_rules``: the rules alone over the whole labelled set): macro
+accuracy and κ of the rules and of the merged critique (higher is better). Pipeline, per variant:
 required-pass rate and mean score (higher is better) and grounding violations (lower is better). Each
 section also stores the settings it was measured with, so the regression test replays the same suite.
 """
@@ -47,7 +48,7 @@ def update_baseline(result: JudgeEvalResult | PipelineEvalResult, path: Path | N
     """Write ``result``'s headline figures into the baseline, keeping the other kind's section."""
     p = path or baseline_path()
     data = load_baseline(p)
-    data[result.kind] = baseline_section(result)
+    data[result.baseline_key] = baseline_section(result)
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return p
@@ -63,12 +64,12 @@ def _worse(name: str, now: float | None, then: float | None) -> bool:
 
 def regressions(result: JudgeEvalResult | PipelineEvalResult, baseline: dict[str, Any]) -> list[str]:
     """Headline figures of ``result`` that are worse than the baseline's, as readable lines (empty: none)."""
-    section = baseline.get(result.kind)
+    section = baseline.get(result.baseline_key)
     if not section:
         return []
     out: list[str] = []
     if isinstance(result, JudgeEvalResult):
-        pairs = [("judge", k, v, section.get("figures", {}).get(k)) for k, v in result.headline().items()]
+        pairs = [(result.baseline_key, k, v, section.get("figures", {}).get(k)) for k, v in result.headline().items()]
     else:
         pairs = []
         for v in result.variants:

@@ -40,15 +40,26 @@ def model_slug(spec: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", spec).strip("-") or "model"
 
 
-def _is_cassette_miss(exc: BaseException) -> bool:
+def _cassette_miss(exc: BaseException) -> BaseException | None:
+    """vcrpy's CannotOverwriteExistingCassetteException somewhere in ``exc``'s cause chain, or None."""
     seen = 0
     cur: BaseException | None = exc
     while cur is not None and seen < 10:
         if type(cur).__name__ == "CannotOverwriteExistingCassetteException":
-            return True
+            return cur
         cur = cur.__cause__ or cur.__context__
         seen += 1
-    return False
+    return None
+
+
+def _which_request(miss: BaseException) -> str:
+    """The tool the unrecorded request asked for (RubricVerdicts = critique, Admission/Message = draft/revise)."""
+    request = getattr(miss, "failed_request", None)
+    try:
+        body = json.loads(getattr(request, "body", b"") or b"{}")
+        return str(body["tools"][0]["function"]["name"])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return "model"
 
 
 @contextlib.contextmanager
@@ -131,10 +142,11 @@ class Recorder:
             with recorder.use_cassette(str(path)):
                 yield recording
         except Exception as exc:
-            if _is_cassette_miss(exc):
-                raise CassetteMissError(f"{self.kind} case {case_id!r} ({self.variant}, {self.spec}) made a model "
-                                        "request its cassette does not hold (prompt, rules or data changed)",
-                                        hint=self.rerecord_hint()) from None
+            miss = _cassette_miss(exc)
+            if miss is not None:
+                raise CassetteMissError(f"{self.kind} case {case_id!r} ({self.variant}, {self.spec}) made a "
+                                        f"{_which_request(miss)} request its cassette does not hold (prompt, code, "
+                                        "rules or data changed)", hint=self.rerecord_hint()) from None
             raise
         if recording and not path.exists():  # the case made no request (e.g. judged by the rules alone)
             path.write_text(EMPTY_CASSETTE, encoding="utf-8")

@@ -12,8 +12,6 @@ from .htmlkit import Raw, esc, section, stat_cards
 from .reports import grouped_bar_chart_svg, html_page, searchable_table_html
 from .rubric import CRITERIA_IDS
 
-SOURCES = ("rules", "llm", "merged")
-
 
 def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
@@ -24,37 +22,37 @@ def _k(x: float | None) -> str:
 
 
 def _sources(result: JudgeEvalResult) -> dict[str, SourceMetrics]:
-    return {"rules": result.rules, "llm": result.llm, "merged": result.merged}
+    found = {"rules": result.rules, "llm": result.llm, "merged": result.merged}
+    return {k: v for k, v in found.items() if v is not None}
 
 
 def print_judge(console: Console, result: JudgeEvalResult) -> None:
     """Per-criterion accuracy and κ for rules, LLM and merged, the macro row, and dev/test rules accuracy."""
+    srcs = _sources(result)
+    model = f"model {result.model}" if result.model else "rules only"
     t = Table(title=f"Judge agreement with human labels — {result.n_messages} messages ({result.split}), "
-                    f"model {result.model}, variant {result.variant} [{result.mode}]",
-              box=box.SIMPLE_HEAD, pad_edge=False)
+                    f"{model}, variant {result.variant} [{result.mode}]", box=box.SIMPLE_HEAD, pad_edge=False)
     t.add_column("criterion", no_wrap=True)
-    for s in SOURCES:
+    for s in srcs:
         t.add_column(f"{s[0].upper()} acc", justify="right", no_wrap=True, min_width=6)
         t.add_column(f"{s[0].upper()} κ", justify="right", no_wrap=True, min_width=5)
+    last = list(srcs.values())[-1]
     t.add_column("FP", justify="right", no_wrap=True)
     t.add_column("FF", justify="right", no_wrap=True)
-    srcs = _sources(result)
     for cid in CRITERIA_IDS:
         cells = []
-        for s in SOURCES:
-            m = srcs[s].criteria[cid]
-            cells += [_pct(m.accuracy), _k(m.kappa)]
-        mc = result.merged.criteria[cid]
-        t.add_row(cid, *cells, str(mc.false_pass), str(mc.false_fail))
+        for m in srcs.values():
+            cells += [_pct(m.criteria[cid].accuracy), _k(m.criteria[cid].kappa)]
+        t.add_row(cid, *cells, str(last.criteria[cid].false_pass), str(last.criteria[cid].false_fail))
     macro = []
-    for s in SOURCES:
-        macro += [_pct(srcs[s].macro_accuracy), _k(srcs[s].macro_kappa)]
-    t.add_row("[b]macro[/]", *macro, str(result.merged.false_pass), str(result.merged.false_fail), end_section=True)
+    for m in srcs.values():
+        macro += [_pct(m.macro_accuracy), _k(m.macro_kappa)]
+    t.add_row("[b]macro[/]", *macro, str(last.false_pass), str(last.false_fail), end_section=True)
     console.print(t)
-    console.print(f"R = rules alone, L = LLM judge alone, M = merged (what amends reports). FP/FF = merged false "
-                  f"passes (labelled fail, judged pass) / false fails. The LLM answered on "
-                  f"{result.llm_answered} of {result.n_messages} messages (LLM-only figures use those); κ n/a = "
-                  "undefined (one class only).", soft_wrap=True)
+    legend = "R = rules alone" + (", L = LLM judge alone, M = merged (what amends reports)" if len(srcs) > 1 else "")
+    console.print(f"{legend}. FP/FF = {last.source} false passes (labelled fail, judged pass) / false fails. "
+                  + (f"The LLM answered on {result.llm_answered} of {result.n_messages} messages (LLM-only figures "
+                     "use those); " if result.llm else "") + "κ n/a = undefined (one class only).", soft_wrap=True)
     if len(result.rules_by_split) > 1:
         st = Table(title="Rules-only accuracy by split")
         st.add_column("criterion")
@@ -110,7 +108,7 @@ def _verdict_cell(label: str, pred: str | None) -> Raw:
 def judge_html(result: JudgeEvalResult) -> str:
     """A self-contained HTML page for the judge eval."""
     srcs = _sources(result)
-    cards = stat_cards({"messages": result.n_messages, "LLM answered": result.llm_answered,
+    cards = stat_cards({"messages": result.n_messages, "LLM answered": result.llm_answered if result.llm else "—",
                         **{f"{s} macro acc": _pct(m.macro_accuracy) for s, m in srcs.items()},
                         **{f"{s} macro κ": _k(m.macro_kappa) for s, m in srcs.items()}})
     chart = grouped_bar_chart_svg(list(CRITERIA_IDS), {s: [100 * (m.criteria[c].accuracy or 0) for c in CRITERIA_IDS]
@@ -119,27 +117,30 @@ def judge_html(result: JudgeEvalResult) -> str:
     rows = []
     for cid in CRITERIA_IDS:
         row: list[object] = [cid]
-        for s in SOURCES:
-            m = srcs[s].criteria[cid]
+        for sm in srcs.values():
+            m = sm.criteria[cid]
             row += [round(100 * (m.accuracy or 0), 1), _k(m.kappa), m.false_pass, m.false_fail]
         rows.append(row)
-    cols = ["criterion"] + [f"{s} {x}" for s in SOURCES for x in ("acc %", "κ", "FP", "FF")]
+    cols = ["criterion"] + [f"{s} {x}" for s in srcs for x in ("acc %", "κ", "FP", "FF")]
     per = searchable_table_html(cols, rows, table_id="criteria")
     msg_rows = []
+    shown = "merged" if result.merged else "rules"
     for o in result.messages:
-        wrong = [c for c in CRITERIA_IDS if o.merged[c] != o.labels[c]]
+        verdicts = o.merged or o.rules
+        wrong = [c for c in CRITERIA_IDS if verdicts[c] != o.labels[c]]
         msg_rows.append([o.id, o.split, o.channel, len(wrong), ", ".join(wrong), "yes" if o.judge_ok else "no",
-                         *(_verdict_cell(o.labels[c], o.merged[c]) for c in CRITERIA_IDS)])
-    msgs = searchable_table_html(["id", "split", "channel", "merged errors", "wrong on", "judge ok", *CRITERIA_IDS],
+                         *(_verdict_cell(o.labels[c], verdicts[c]) for c in CRITERIA_IDS)])
+    msgs = searchable_table_html(["id", "split", "channel", "errors", "wrong on", "judge ok", *CRITERIA_IDS],
                                  msg_rows, table_id="messages")
     sections = [section("Headline", cards), section("Per criterion", chart + per),
-                section("Messages (merged verdicts; ✗ = disagrees with the label)", msgs)]
+                section(f"Messages ({shown} verdicts; ✗ = disagrees with the label)", msgs)]
     if len(result.rules_by_split) > 1:
         split_rows = [[cid, *(round(100 * (m.criteria[cid].accuracy or 0), 1) for m in result.rules_by_split.values())]
                       for cid in CRITERIA_IDS]
         sections.append(section("Rules-only accuracy by split", searchable_table_html(
             ["criterion", *(f"{k} acc %" for k in result.rules_by_split)], split_rows, table_id="splits")))
-    return html_page("amends eval judge", sections, subtitle=f"model {result.model}, variant {result.variant} "
+    return html_page("amends eval judge", sections, subtitle=f"model {result.model or 'none (rules only)'}, "
+                     f"variant {result.variant} "
                      f"({result.digest}), split {result.split}, {result.mode}")
 
 

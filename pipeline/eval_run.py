@@ -7,6 +7,7 @@ Headline figures are compared with ``evals/baseline.json`` by :mod:`pipeline.eva
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,7 +26,7 @@ from .schema import Verdict
 
 #: progress(done, total, label): called after each case.
 Progress = Callable[[int, int, str], None]
-Mode = Literal["record", "replay"]
+Mode = Literal["record", "replay", "rules-only"]
 
 
 def cassettes_dir() -> Path:
@@ -34,7 +35,7 @@ def cassettes_dir() -> Path:
 
 
 class MessageOutcome(BaseModel):
-    """One labelled message: the human labels and each source's verdicts."""
+    """One labelled message: the human labels and each source's verdicts (``llm``/``merged`` empty: rules only)."""
 
     id: str
     split: str
@@ -49,10 +50,13 @@ class MessageOutcome(BaseModel):
 
 
 class JudgeEvalResult(BaseModel):
-    """Agreement of rules alone, the LLM judge alone and the merged critique with the human labels."""
+    """Agreement of rules alone, the LLM judge alone and the merged critique with the human labels.
+
+    A rules-only run (no model, no cassettes) has ``llm`` and ``merged`` set to None.
+    """
 
     kind: Literal["judge"] = "judge"
-    model: str
+    model: str | None
     variant: str
     digest: str
     split: str
@@ -61,59 +65,66 @@ class JudgeEvalResult(BaseModel):
     n_messages: int
     llm_answered: int
     rules: SourceMetrics
-    llm: SourceMetrics
-    merged: SourceMetrics
+    llm: SourceMetrics | None
+    merged: SourceMetrics | None
     rules_by_split: dict[str, SourceMetrics]
     messages: list[MessageOutcome]
     elapsed_s: float
     recorded_latency_s: float | None = None
 
+    @property
+    def baseline_key(self) -> str:
+        """Its section in the baseline: ``judge``, or ``judge_rules`` for a rules-only run."""
+        return "judge_rules" if self.merged is None else "judge"
+
     def headline(self) -> dict[str, float | None]:
         """The figures the baseline guards."""
-        return {"merged_macro_accuracy": self.merged.macro_accuracy, "merged_macro_kappa": self.merged.macro_kappa,
-                "rules_macro_accuracy": self.rules.macro_accuracy}
+        out = {"rules_macro_accuracy": self.rules.macro_accuracy, "rules_macro_kappa": self.rules.macro_kappa}
+        if self.merged is not None:
+            out |= {"merged_macro_accuracy": self.merged.macro_accuracy, "merged_macro_kappa": self.merged.macro_kappa}
+        return out
 
 
 def _verdicts(crit_criteria: dict, attr: str) -> dict:
     return {cid: getattr(r, attr) for cid, r in crit_criteria.items()}
 
 
-def run_judge_eval(*, model: str = "local", variant: str = DEFAULT_VARIANT, split: str = "all", record: bool = False,
-                   only_missing: bool = False, limit: int | None = None, messages_path: Path | None = None,
-                   root: Path | None = None, progress: Progress | None = None) -> JudgeEvalResult:
+def run_judge_eval(*, model: str | None = "local", variant: str = DEFAULT_VARIANT, split: str = "all",
+                   record: bool = False, only_missing: bool = False, limit: int | None = None,
+                   messages_path: Path | None = None, root: Path | None = None,
+                   progress: Progress | None = None) -> JudgeEvalResult:
     """Critique every labelled message (rules alone, then rules + judge) and measure agreement with the labels.
 
-    ``limit`` keeps the first N messages of the split; ``only_missing`` records only cases without a cassette.
+    ``model=None`` runs the rules alone (no model, no cassettes). ``limit`` keeps the first N messages of the
+    split; ``only_missing`` records only cases without a cassette.
     """
     started = time.perf_counter()
     messages = load_messages(messages_path, split)[:limit] if limit else load_messages(messages_path, split)
     digest = load_variant(variant).digest
-    rec = Recorder("judge", variant, model, record, root or cassettes_dir(), only_missing)
-    timings = rec.load_timings()
-    measured: dict[str, float] = {}
+    rec = Recorder("judge", variant, model or "rules", record, root or cassettes_dir(), only_missing)
+    timings = rec.load_timings() if model else {}
     outcomes: list[MessageOutcome] = []
-    with model_env(record, model):
-        handle = rec.resolve()
-        try:
-            for i, m in enumerate(messages, start=1):
-                rules_only = critique(m.text, judge=None, variant=variant)
+    with model_env(record, model) if model else contextlib.nullcontext():
+        handle = rec.resolve() if model else None
+        for i, m in enumerate(messages, start=1):
+            rules_only = critique(m.text, judge=None, variant=variant)
+            crit = None
+            if handle is not None:
                 t0 = time.perf_counter()
                 with rec.case(m.id) as recording:
                     crit = critique(m.text, judge=handle, variant=variant)
-                if recording:
-                    measured[m.id] = time.perf_counter() - t0
-                outcomes.append(MessageOutcome(
-                    id=m.id, split=m.split, channel=m.channel, labels=m.labels,
-                    rules=_verdicts(rules_only.criteria, "verdict"), llm=_verdicts(crit.criteria, "llm_verdict"),
-                    merged=_verdicts(crit.criteria, "verdict"), judge_ok=crit.judge_ok, warnings=crit.warnings,
-                    latency_s=round(measured[m.id] if m.id in measured else timings.get(m.id, 0.0), 3)
-                    if (measured or timings) else None))
-                if progress:
-                    progress(i, len(messages), m.id)
-        finally:
-            if record and measured:
-                rec.save_timings(measured)
-    labels = [o.labels for o in outcomes]
+                if recording:  # saved per case, so an interrupted recording keeps its timings
+                    timings[m.id] = time.perf_counter() - t0
+                    rec.save_timings({m.id: timings[m.id]})
+            outcomes.append(MessageOutcome(
+                id=m.id, split=m.split, channel=m.channel, labels=m.labels,
+                rules=_verdicts(rules_only.criteria, "verdict"),
+                llm=_verdicts(crit.criteria, "llm_verdict") if crit else {},
+                merged=_verdicts(crit.criteria, "verdict") if crit else {}, judge_ok=bool(crit and crit.judge_ok),
+                warnings=(crit or rules_only).warnings,
+                latency_s=round(timings[m.id], 3) if m.id in timings else None))
+            if progress:
+                progress(i, len(messages), m.id)
 
     def metrics(source: str, rows: Sequence[MessageOutcome]) -> SourceMetrics:
         preds = [getattr(o, source) for o in rows]
@@ -122,10 +133,11 @@ def run_judge_eval(*, model: str = "local", variant: str = DEFAULT_VARIANT, spli
     by_split = {s: metrics("rules", [o for o in outcomes if o.split == s])
                 for s in ("dev", "test") if any(o.split == s for o in outcomes)}
     latencies = [o.latency_s for o in outcomes if o.latency_s is not None]
+    mode: Mode = "rules-only" if model is None else "record" if record else "replay"
     return JudgeEvalResult(
-        model=model, variant=variant, digest=digest, split=split, limit=limit, mode="record" if record else "replay",
-        n_messages=len(labels), llm_answered=sum(o.judge_ok for o in outcomes),
-        rules=metrics("rules", outcomes), llm=metrics("llm", outcomes), merged=metrics("merged", outcomes),
+        model=model, variant=variant, digest=digest, split=split, limit=limit, mode=mode,
+        n_messages=len(outcomes), llm_answered=sum(o.judge_ok for o in outcomes), rules=metrics("rules", outcomes),
+        llm=metrics("llm", outcomes) if model else None, merged=metrics("merged", outcomes) if model else None,
         rules_by_split=by_split, messages=outcomes, elapsed_s=round(time.perf_counter() - started, 3),
         recorded_latency_s=round(sum(latencies), 3) if latencies else None)
 
@@ -184,6 +196,11 @@ class PipelineEvalResult(BaseModel):
     variants: list[VariantSummary]
     scenarios: list[ScenarioOutcome]
     elapsed_s: float
+
+    @property
+    def baseline_key(self) -> str:
+        """Its section in the baseline."""
+        return "pipeline"
 
 
 def _summarise(variant: str, digest: str, mode: str, rows: list[ScenarioOutcome], repeats: int,
@@ -246,6 +263,7 @@ def run_pipeline_eval(*, variants: Sequence[str] = (DEFAULT_VARIANT,), model: st
                                 latency_s=latency, stop_reason=result.stop_reason, final_text=result.final_text))
                     if recording:
                         measured[s.id] = sum(o.latency_s for o in rows if o.id == s.id) / repeats
+                        rec.save_timings({s.id: measured[s.id]})
                     done += 1
                     if progress:
                         progress(done, total, f"{name}/{s.id}")

@@ -24,7 +24,6 @@ from .inputs import check_text
 from .judge import critique
 from .models import ModelHandle, resolve_model
 from .prompts import DEFAULT_VARIANT, Variant, load_variant
-from .rubric import load_rubric
 from .schema import CallStats, Critique, Facts, Placeholder, Review, Round
 
 Event = Callable[[str, Any], None]
@@ -214,7 +213,8 @@ def review(summary: str, facts: Facts | None = None, *, model: str | ModelHandle
         own = own_words_admission(summary) if kind == "draft" and v.mode == "compose" else None
         if own and not admission_failures(admission_sentence(own, facts.recipient), sources):
             # Nothing to rewrite: the user's own sentence already admits it; a model call would only risk it.
-            generated, calls = own, []
+            generated: str | None = own
+            calls: list[CallStats] = []
             notes = ["your summary already admits the mistake in the first person: used as written, no model call"]
         else:
             generated, calls = step.generate(kind, values)
