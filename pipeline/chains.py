@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -122,6 +123,25 @@ def _outcome(out: dict[str, Any], schema: type[T], validate: Any) -> tuple[T | N
     return parsed, ""
 
 
+def _attempts(handle: ModelHandle, prompt: PromptFile, values: dict[str, Any], schema: type[T], step: str,
+              validate: Any) -> Generator[list[BaseMessage], dict[str, Any], CallResult[T]]:
+    """The validation-retry protocol, shared by the sync and async callers: yields the messages to send,
+    receives the model's output, and returns the CallResult."""
+    check_values(prompt, values, step)
+    messages: list[BaseMessage] = build_prompt(prompt).format_messages(**values)
+    stats: list[CallStats] = []
+    error = ""
+    for attempt in range(1 + VALIDATION_RETRIES):
+        start = time.perf_counter()
+        out = yield messages
+        value, error, stat = _record(out, schema, validate, step, attempt, start, handle)
+        stats.append(stat)
+        if value is not None:
+            return CallResult(value, stats)
+        messages = messages + _feedback(out.get("raw"), error)
+    return CallResult(None, stats, error=redact(error)[:300])
+
+
 def structured_call(handle: ModelHandle, prompt: PromptFile, values: dict[str, Any], schema: type[T], *,
                     step: str, validate: Any = None) -> CallResult[T]:
     """Call the model once for ``schema``; on invalid output feed the error back and retry.
@@ -129,42 +149,32 @@ def structured_call(handle: ModelHandle, prompt: PromptFile, values: dict[str, A
     ``validate`` may return an error string for semantic checks beyond the schema. Connection and auth
     failures raise AmendsError subclasses; invalid output never raises, it returns value None.
     """
-    check_values(prompt, values, step)
     model = structured_model(handle, prompt, schema)
-    messages: list[BaseMessage] = build_prompt(prompt).format_messages(**values)
-    stats: list[CallStats] = []
-    error = ""
-    for attempt in range(1 + VALIDATION_RETRIES):
-        start = time.perf_counter()
+    protocol = _attempts(handle, prompt, values, schema, step, validate)
+    messages = next(protocol)
+    while True:
         try:
             out = model.invoke(messages)
         except Exception as exc:  # SDK errors become one-line AmendsErrors
             raise translate_error(exc, handle) from exc
-        value, error, stat = _record(out, schema, validate, step, attempt, start, handle)
-        stats.append(stat)
-        if value is not None:
-            return CallResult(value, stats)
-        messages = messages + _feedback(out.get("raw"), error)
-    return CallResult(None, stats, error=redact(error)[:300])
+        try:
+            messages = protocol.send(out)
+        except StopIteration as done:
+            return done.value
 
 
 async def astructured_call(handle: ModelHandle, prompt: PromptFile, values: dict[str, Any], schema: type[T], *,
                            step: str, validate: Any = None) -> CallResult[T]:
     """Async twin of ``structured_call`` for batch evaluation."""
-    check_values(prompt, values, step)
     model = structured_model(handle, prompt, schema)
-    messages: list[BaseMessage] = build_prompt(prompt).format_messages(**values)
-    stats: list[CallStats] = []
-    error = ""
-    for attempt in range(1 + VALIDATION_RETRIES):
-        start = time.perf_counter()
+    protocol = _attempts(handle, prompt, values, schema, step, validate)
+    messages = next(protocol)
+    while True:
         try:
             out = await model.ainvoke(messages)
         except Exception as exc:
             raise translate_error(exc, handle) from exc
-        value, error, stat = _record(out, schema, validate, step, attempt, start, handle)
-        stats.append(stat)
-        if value is not None:
-            return CallResult(value, stats)
-        messages = messages + _feedback(out.get("raw"), error)
-    return CallResult(None, stats, error=redact(error)[:300])
+        try:
+            messages = protocol.send(out)
+        except StopIteration as done:
+            return done.value
