@@ -41,7 +41,9 @@ class Admission(BaseModel):
 class Message(BaseModel):
     """The message."""
 
-    message: str = Field(min_length=20, max_length=3000)
+    # No max_length: llama.cpp turns maxLength into a grammar nested that deep and segfaults at 3,000;
+    # max_tokens in the prompt file bounds the length instead.
+    message: str = Field(min_length=20)
 
 
 # A sentence ends at . ! ? and a space, but not after a title ("Ms. Rivera").

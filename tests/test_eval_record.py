@@ -97,3 +97,23 @@ def test_pipeline_record_replay_and_baseline(tmp_path: Path, monkeypatch: pytest
     base["pipeline"]["variants"]["default"]["grounding_violations"] -= 1
     worse = regressions(again, base)
     assert len(worse) == 2 and all(w.startswith("pipeline/default") for w in worse)
+
+
+def test_record_missing_only_records_cases_without_a_cassette(recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (recorded / "judge" / "default" / "openai-fake-judge" / "t2.yaml").unlink()
+    with FakeOpenAIServer() as srv:
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        result = run_judge_eval(model=MODEL, record=True, only_missing=True,
+                                messages_path=DATA / "eval_messages.jsonl", root=recorded)
+        assert srv.calls == 1 and result.n_messages == 3
+    assert (recorded / "judge" / "default" / "openai-fake-judge" / "t2.yaml").is_file()
+
+
+def test_rules_only_needs_no_model_and_no_cassettes(tmp_path: Path) -> None:
+    result = run_judge_eval(model=None, messages_path=DATA / "eval_messages.jsonl", root=tmp_path / "none")
+    assert result.mode == "rules-only" and result.llm is None and result.merged is None
+    assert result.baseline_key == "judge_rules" and set(result.headline()) == {"rules_macro_accuracy",
+                                                                               "rules_macro_kappa"}
+    assert not (tmp_path / "none").exists()
+    assert "rules only" in judge_html(result)

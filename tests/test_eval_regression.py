@@ -15,6 +15,15 @@ from pipeline.eval_run import run_judge_eval, run_pipeline_eval
 BASELINE = load_baseline()
 
 
+@pytest.mark.skipif("judge_rules" not in BASELINE, reason="no rules-only judge baseline yet")
+def test_rules_alone_hold_the_baseline_on_the_whole_labelled_set() -> None:
+    sec = BASELINE["judge_rules"]
+    result = run_judge_eval(model=None, variant=sec["variant"], split=sec["split"], limit=sec.get("limit"))
+    assert result.mode == "rules-only"
+    assert result.n_messages == sec["n_messages"], "the labelled set changed: update the baseline"
+    assert regressions(result, BASELINE) == []
+
+
 @pytest.mark.skipif("judge" not in BASELINE, reason="no judge baseline recorded yet")
 def test_judge_eval_holds_the_baseline() -> None:
     sec = BASELINE["judge"]
