@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 
 from pipeline import config
 from pipeline.errors import AmendsError
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="amends",
@@ -229,11 +232,14 @@ def _eval_finish(result, html: Path | None, json_path: Path | None, update: bool
         err.print(f"[yellow]below baseline:[/] {line}", soft_wrap=True)
 
 
-def _eval_progress(label: str):
+def _with_progress(label: str, run: Callable[[Callable[[int, int, str], None]], T]) -> T:
+    """Call ``run(progress)`` under a transient rich progress bar on stderr; ``progress(done, total, label)``."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    TextColumn("{task.description}"), console=err, transient=True)
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=err, transient=True) as bar:
+        task = bar.add_task("", total=None)
+        return run(lambda d, n, lab: bar.update(task, completed=d, total=n, description=lab))
 
 
 @eval_app.command("judge")
@@ -256,11 +262,9 @@ def eval_judge(
 
     if split not in ("dev", "test", "all"):
         raise typer.BadParameter("use dev, test or all", param_hint="--split")
-    with _eval_progress("judging") as bar:
-        task = bar.add_task("", total=None)
-        result = run_judge_eval(model=None if rules_only else model, variant=variant, split=split, limit=limit,
-                                record=record or record_missing, only_missing=record_missing,
-                                progress=lambda d, n, lab: bar.update(task, completed=d, total=n, description=lab))
+    result = _with_progress("judging", lambda progress: run_judge_eval(
+        model=None if rules_only else model, variant=variant, split=split, limit=limit,
+        record=record or record_missing, only_missing=record_missing, progress=progress))
     print_judge(out, result)
     _eval_finish(result, html, json_path, update_baseline)
 
@@ -283,11 +287,9 @@ def eval_pipeline(
     from pipeline.eval_run import run_pipeline_eval
     from pipeline.prompts import list_variants
 
-    with _eval_progress("reviewing") as bar:
-        task = bar.add_task("", total=None)
-        result = run_pipeline_eval(variants=variant or list_variants(), model=model, repeats=repeats, limit=limit,
-                                   record=record or record_missing, only_missing=record_missing,
-                                   progress=lambda d, n, lab: bar.update(task, completed=d, total=n, description=lab))
+    result = _with_progress("reviewing", lambda progress: run_pipeline_eval(
+        variants=variant or list_variants(), model=model, repeats=repeats, limit=limit,
+        record=record or record_missing, only_missing=record_missing, progress=progress))
     print_pipeline(out, result)
     _eval_finish(result, html, json_path, update_baseline)
 

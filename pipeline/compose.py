@@ -132,7 +132,8 @@ def compose(variant: Variant, facts: Facts, admission: str) -> tuple[str, list[P
     if chat and "{signoff}" not in template:
         template += "{signoff}"
     text = render(template, values, where=f"{variant.name}/letter.yaml:{facts.channel}")
-    text = re.sub(r"[ \t]+\n", "\n", re.sub(r"[ \t]{2,}", " ", text)).strip()
+    # Frames carry their own leading space (" It will be done …"); none belongs at the start of a line.
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", re.sub(r"[ \t]{2,}", " ", text)).strip()
     return re.sub(r"\n{3,}", "\n\n", text), placeholders
 
 

@@ -43,7 +43,7 @@ _SPECIFIC = re.compile(
     r"|(?P<number>(?<![\w.,])\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?\b)")
 _NUM = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
-_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")  # letters of any script: "Café's" is one word
 _NAME_TOKEN = re.compile(r"(?<![\w'-])[A-Z\u00c0-\u00d6\u00d8-\u00de][\w'-]*")
 _URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?")
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(words_list(
@@ -146,8 +146,9 @@ def _index(sources: tuple[str, ...]) -> _Sources:
     src = _Sources(url_text=_URL_PREFIX.sub("", low).replace("https://", "").replace("http://", "").replace("www.", ""))
     for w in _WORD.findall(low):
         src.words.add(w)
-        if w.endswith("'s"):
-            src.words.add(w[:-2])
+        if w.endswith("'s"):  # "Tuesday's opening" grounds "Tuesday"
+            w = w[:-2]
+            src.words.add(w)
         if w in _NUMBER_WORDS:
             src.nums.add(_NUMBER_WORDS[w])
         if w in WEEKDAYS:

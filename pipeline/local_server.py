@@ -112,9 +112,10 @@ def spawn_server(port: int | None = None, log_path: Path | None = None) -> Local
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
         try:
-            # Passive OpenMP waits: with spinning threads, two model processes on 2 cores (a batch next to an
-            # interactive draft, or tests) slowed each other down ~15x; passive costs little when alone.
-            env = {"OMP_WAIT_POLICY": "passive", **os.environ}
+            # A short OpenMP spin (1,000 spins, then sleep). Measured on 2 cores (bench/bench_omp.py): the
+            # default spin made two model processes slow each other ~4x, while OMP_WAIT_POLICY=passive made a
+            # lone server ~1.5-2x slower; a short spin is full speed alone and ~1.15x under contention.
+            env = {"GOMP_SPINCOUNT": "1000", **os.environ}
             proc = subprocess.Popen(server_command(model, port), stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, env=env)
         except OSError as exc:

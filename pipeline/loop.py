@@ -68,16 +68,22 @@ def own_words_admission(summary: str) -> str | None:
     return None
 
 
-def fallback_admission(summary: str) -> str:
+def fallback_admission(summary: str, generic: str | None = None, sources: list[str] | None = None) -> str:
     """A deterministic first-person admission built from the user's own summary (used as a repair).
 
-    Compose then addresses it to the client ("the client's" → "your", the recipient's name → "you").
+    Compose then addresses it to the client ("the client's" → "your", the recipient's name → "you"). When
+    ``generic`` is given and the summary-based sentence would itself break a rule (a summary that blames
+    "our booking app", say), the variant's generic admission is used instead.
     """
     first = _SENTENCE_END.split(summary.strip())[0].strip().rstrip(".!")
     if re.match(r"^(I|We)\b(?!\s+(think|guess|believe|feel)\b)", first):
-        return first + "."
-    lowered = first[0].lower() + first[1:] if not first[:2].isupper() else first
-    return f"I made a mistake: {lowered}."
+        sentence = first + "."
+    else:
+        lowered = first[0].lower() + first[1:] if not first[:2].isupper() else first
+        sentence = f"I made a mistake: {lowered}."
+    if generic and admission_failures(sentence, sources if sources is not None else [summary]):
+        return generic
+    return sentence
 
 
 # Function words and admission vocabulary a faithful restatement may add to the user's note.
@@ -174,7 +180,8 @@ class _Step:
     def text_for(self, generated: str | None) -> str:
         if self.variant.mode != "compose":
             return (generated or self.summary).strip()
-        admission = generated or fallback_admission(self.summary)
+        admission = generated or fallback_admission(self.summary, self.variant.phrases.get("admission_generic"),
+                                                    grounding_sources(self.summary, self.facts, self.variant))
         text, self.placeholders = compose(self.variant, self.facts, admission)
         return text
 

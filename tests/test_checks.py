@@ -9,7 +9,8 @@ from pipeline.checks import detect_injection, run_rules, split_sentences
 from pipeline.rubric import CRITERIA_IDS
 
 GOOD = ("Hi Ms Okafor,\n\nI booked your flight for the wrong date. That was my mistake, and I am sorry for the "
-        "stress it caused. I have already rebooked you on the Thursday flight at no extra cost. From now on I read "
+        "stress it caused. I have already rebooked you on the Thursday flight at no extra cost, and your next booking "
+        "fee is on me. From now on I read "
         "every booking back to the client before I pay for it. I hope you will give me the chance to keep working "
         "with you, and I would be glad to call you this afternoon to go over the new plan.\n\nKind regards,\nLena")
 BAD = ("Hi Tom, sorry if the invoice confused you. There was an issue with our billing software, and these things "
@@ -47,6 +48,29 @@ PASSES = [
     ("calm_courteous", "Whatever you need, I will make it happen. I've attached the PDF.", False),
     ("direct_contact", "I'd like to call you tomorrow to walk you through it.", True),
     ("direct_contact", "My direct line is below if you would rather talk.", True),
+    # repairs stated tersely, passively, as an offer or as a second verb
+    ("concrete_fix", "Corrected timetable attached.", True),
+    ("concrete_fix", "The boiler was repaired on Friday.", True),
+    ("concrete_fix", "Will re-send the photos tonight.", True),
+    ("concrete_fix", "I phoned the lab and withdrew the sample request.", True),
+    ("concrete_fix", "I can refund the deposit or repaint the fence, whichever suits you.", True),
+    ("concrete_fix", "I've had the brochure reprinted with the right prices.", True),
+    ("concrete_fix", "The missing pages are now in your shared folder.", True),
+    ("concrete_fix", "We're arranging a courier to collect the faulty unit.", True),
+    ("timeline", "You'll have the new proofs by 4.", True),
+    ("timeline", "I'll courier the right lens to you on the 9th.", True),
+    ("timeline", "Re-sent it just now.", True),
+    ("prevention", "Our booking tool now rejects any date without a deposit.", True),
+    ("prevention", "I now confirm each delivery address by phone.", True),
+    ("prevention", "Only the signed-off version can now be sent to the printer.", True),
+    ("owns_mistake", "I scheduled your session for the wrong day.", True),
+    ("owns_mistake", "I under-quoted the tiling job by a full day.", True),
+    ("owns_mistake", "I opened the file and misread the totals.", True),
+    ("make_good", "I'll knock \u00a340 off your next invoice.", True),
+    ("make_good", "Tonight's dessert is on the house.", True),
+    ("make_good", "We won't charge you for the April lessons.", True),
+    ("make_good", "I've sent a bottle of wine with our compliments.", True),
+    ("make_good", "I will reduce the design fee by a third.", True),
 ]
 
 # (criterion, text, expected evidence substring or "" for an absence fail) — each must fail.
@@ -88,12 +112,24 @@ FAILS = [
     ("calm_courteous", "This was NOT OUR FAULT.", "NOT OUR FAULT"),
     ("calm_courteous", "My bad!!", "My bad"),
     ("direct_contact", "I missed our 10 am call.", ""),
+    ("no_blame", "Our courier had issues with the address.", "Our courier had issues"),
+    ("no_blame", "Due to unforeseen circumstances the parcel was held.", "Due to unforeseen circumstances"),
+    ("no_blame", "The alarm failed because you unplugged it.", "because you unplugged"),
+    ("no_blame", "As we advised all customers, that account is closed.", "As we advised all"),
+    ("make_good", "We will reprint the posters at no cost.", ""),
+    ("make_good", "I've issued a credit note for the difference.", ""),
+    ("owns_mistake", "It's not my fault the parcel was late.", ""),
+    ("prevention", "I now realise how much this mattered to you.", ""),
+    ("concrete_fix", "I will make this right and sort out next steps with you.", "make this right"),
 ]
 
 UNKNOWNS = [
     ("owns_mistake", "I sent the invoice on Monday."),
     ("clear_apology", "I deeply regret sending the draft."),
     ("timeline", "I am fixing it right away."),
+    # a month as a subject or a day that names an event is not a deadline
+    ("timeline", "I'm sorry, but December is our busiest month; I will send one when stock allows."),
+    ("timeline", "I'll fix the hem after Tuesday's fitting, once the fabric arrives."),
 ]
 
 PLACEHOLDERS = [
@@ -227,3 +263,40 @@ def test_random_text_never_breaks_offsets() -> None:
         assert_offsets(text, findings)
 
     check()
+
+
+@pytest.mark.parametrize("text", [
+    "I have lodged an amended claim with the insurer on your behalf.",
+    "We are rebuilding the damaged shelving in your shop this week.",
+    "I will honour the quoted rate for the remaining sessions.",
+    "The framer is recutting both mounts to the right size.",
+    "Your new keys are on their way by courier.",
+    "I have gone through the ledger and reconciled every payment.",
+])
+def test_plain_repair_actions_pass_concrete_fix(text: str) -> None:
+    assert run_rules(text)["concrete_fix"].verdict == "pass"
+
+
+@pytest.mark.parametrize("text", [
+    "I have looked at what happened with your order.",
+    "I have sent you the wrong brochure.",
+    "We will keep you posted on progress.",
+    "If you prefer, I would rebuild the page from scratch.",
+    "I have thought about it a lot and I feel terrible.",
+])
+def test_non_repairs_do_not_pass_concrete_fix(text: str) -> None:
+    assert run_rules(text)["concrete_fix"].verdict != "pass"
+
+
+@pytest.mark.parametrize("text, cid", [
+    ("The spare part will be fitted within the hour.", "timeline"),
+    ("I have switched off auto-complete in my mail program.", "prevention"),
+    ("Our reception team are taking a customer-care course next month.", "prevention"),
+    ("The server could fail again, so I have set up a standby machine that takes over.", "prevention"),
+    ("Signed contracts now go in the fireproof cabinet and never leave it.", "prevention"),
+    ("I shouted at you in the car park on Friday.", "owns_mistake"),
+    ("I forwarded your medical notes to a different patient.", "owns_mistake"),
+    ("I ran a clean-up script that wiped your saved drafts.", "owns_mistake"),
+])
+def test_general_forms_pass(text: str, cid: str) -> None:
+    assert run_rules(text)[cid].verdict == "pass"

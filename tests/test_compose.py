@@ -34,6 +34,12 @@ def test_chat_channel_is_one_paragraph() -> None:
     assert "\n" not in text and text.startswith("Hi Ms Rivera, I charged you twice.")
 
 
+def test_letter_paragraphs_do_not_start_with_a_space() -> None:
+    text, _ = compose(load_variant(), FULL.model_copy(update={"channel": "letter"}), "I charged you twice")
+    assert "\n\nFrom now on a second person checks" in text
+    assert not any(line.startswith((" ", "\t")) for line in text.splitlines())
+
+
 def test_formal_tone_changes_greeting_and_signoff() -> None:
     text, _ = compose(load_variant(), FULL.model_copy(update={"tone": "formal"}), "I charged you twice")
     assert text.startswith("Dear Ms Rivera,") and "Yours sincerely," in text

@@ -112,3 +112,9 @@ def test_random_text_never_breaks_offsets() -> None:
             assert text[g.start:g.end] == g.quote
 
     check()
+
+
+def test_possessive_in_the_sources_grounds_the_plain_word() -> None:
+    sources = ["you went into Tuesday's board meeting without the figures", "Dana's report"]
+    assert issues("I know you went into the Tuesday meeting without the report, Dana.", sources) == set()
+    assert ("date", "Thursday") in issues("It will be done on Thursday.", sources)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fakes import all_pass_verdicts, fake_handle
 
 from pipeline.loop import fallback_admission, review
+from pipeline.prompts import load_variant
 from pipeline.schema import Facts
 
 FACTS = Facts(recipient="Ms Rivera", sender="Sam", fix="I have refunded the second $240 charge",
@@ -132,3 +133,12 @@ def test_quoted_names_are_not_readdressed() -> None:
 
     assert address_client("I wrote 'Mr Lynn Carter' (she's Ms Carter) on Ms Carter's proposal.", "Ms Carter") == \
         "I wrote 'Mr Lynn Carter' (she's Ms Carter) on your proposal."
+
+
+def test_fallback_admission_never_keeps_blame_from_the_summary() -> None:
+    generic = load_variant().phrases["admission_generic"]
+    summary = "The courier lost the parcel because our warehouse system crashed."
+    assert fallback_admission(summary) == "I made a mistake: the courier lost the parcel because our warehouse " \
+        "system crashed."
+    assert fallback_admission(summary, generic) == generic
+    assert fallback_admission("I sent the wrong file.", generic) == "I sent the wrong file."
