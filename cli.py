@@ -252,19 +252,25 @@ def eval_judge(
                                                                   "cassettes.")] = False,
     record: RecordOpt = False,
     record_missing: MissingOpt = False,
+    calibrate: Annotated[bool, typer.Option("--calibrate", help="Save the judge's per-criterion κ on the dev split; "
+                                            "the merge then counts its verdict only where κ ≥ 0.4.")] = False,
     update_baseline: BaselineOpt = False,
     html: HtmlOpt = None,
     json_path: EvalJsonOpt = None,
 ) -> None:
     """Critique the labelled messages; accuracy, Cohen's κ, false passes/fails for rules, LLM and merged."""
     from pipeline.eval_report import print_judge
-    from pipeline.eval_run import run_judge_eval
+    from pipeline.eval_run import calibrate_judge, run_judge_eval
 
     if split not in ("dev", "test", "all"):
         raise typer.BadParameter("use dev, test or all", param_hint="--split")
     result = _with_progress("judging", lambda progress: run_judge_eval(
         model=None if rules_only else model, variant=variant, split=split, limit=limit,
         record=record or record_missing, only_missing=record_missing, progress=progress))
+    if calibrate:
+        err.print(f"judge calibration written to {calibrate_judge(result)}; merged figures below use it")
+        result = _with_progress("judging", lambda progress: run_judge_eval(
+            model=None if rules_only else model, variant=variant, split=split, limit=limit, progress=progress))
     print_judge(out, result)
     _eval_finish(result, html, json_path, update_baseline)
 

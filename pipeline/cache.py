@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import time
+from functools import lru_cache
 from pathlib import Path
 
 from . import config
@@ -19,10 +20,31 @@ from . import config
 CACHE_VERSION = "1"
 
 
+#: The modules whose code decides a cached critique besides the model's answer (rules, grounding, merge).
+_VERDICT_MODULES = ("checks", "rule_context", "textspan", "patterns_apology", "patterns_offer", "patterns_repair",
+                    "patterns_tone", "grounding", "judge", "judge_trust")
+
+
+@lru_cache(maxsize=1)
+def verdict_fingerprint() -> str:
+    """A digest of the rule and merge code and the judge calibration: a cached critique is reused only while
+    these are unchanged, so improving a detector or re-calibrating the judge never serves stale verdicts."""
+    from .prompts import prompts_dir
+
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _VERDICT_MODULES:
+        h.update((here / f"{name}.py").read_bytes())
+    trust = prompts_dir() / "judge_trust.json"
+    if trust.is_file():
+        h.update(trust.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def cache_key(model: str, prompt_digest: str, text: str) -> str:
     """The cache key for one judge call: a SHA-256 over the model, prompt version and message text."""
     h = hashlib.sha256()
-    for part in (CACHE_VERSION, model, prompt_digest, text):
+    for part in (CACHE_VERSION, verdict_fingerprint(), model, prompt_digest, text):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()

@@ -13,12 +13,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from .errors import AmendsError
 from .eval_data import evals_dir, load_messages, load_scenarios
 from .eval_metrics import SourceMetrics, Stat, mean_se, source_metrics
 from .eval_record import Recorder, model_env
 from .judge import critique
+from .judge_trust import save_trust, trust_key
 from .loop import review
 from .prompts import DEFAULT_VARIANT, load_variant
 from .rubric import CRITERIA_IDS
@@ -71,6 +73,7 @@ class JudgeEvalResult(BaseModel):
     messages: list[MessageOutcome]
     elapsed_s: float
     recorded_latency_s: float | None = None
+    judge_key: str | None = Field(None, description="The judge's calibration key (pipeline.judge_trust).")
 
     @property
     def baseline_key(self) -> str:
@@ -139,7 +142,18 @@ def run_judge_eval(*, model: str | None = "local", variant: str = DEFAULT_VARIAN
         n_messages=len(outcomes), llm_answered=sum(o.judge_ok for o in outcomes), rules=metrics("rules", outcomes),
         llm=metrics("llm", outcomes) if model else None, merged=metrics("merged", outcomes) if model else None,
         rules_by_split=by_split, messages=outcomes, elapsed_s=round(time.perf_counter() - started, 3),
-        recorded_latency_s=round(sum(latencies), 3) if latencies else None)
+        recorded_latency_s=round(sum(latencies), 3) if latencies else None,
+        judge_key=trust_key(handle) if handle is not None else None)
+
+
+def calibrate_judge(result: JudgeEvalResult) -> Path:
+    """Write the judge's per-criterion κ on the **dev** messages of ``result`` as its calibration (judge_trust)."""
+    dev = [o for o in result.messages if o.split == "dev" and o.judge_ok]
+    if result.judge_key is None or not dev:
+        raise AmendsError("calibration needs a judge run that covers dev messages",
+                        hint="run `amends eval judge --calibrate` with a model and --split dev or all")
+    llm = source_metrics("llm", CRITERIA_IDS, [o.labels for o in dev], [o.llm for o in dev])
+    return save_trust(result.variant, result.judge_key, {cid: m.kappa for cid, m in llm.criteria.items()}, len(dev))
 
 
 class ScenarioOutcome(BaseModel):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from .chains import CallResult, astructured_call, structured_call
 from .checks import detect_injection, run_rules
 from .grounding import check_grounding
+from .judge_trust import kappas_for, trusted
 from .models import ModelHandle
 from .prompts import DEFAULT_VARIANT, load_variant
 from .rubric import CRITERIA_IDS, Rubric, load_rubric
@@ -57,8 +58,12 @@ def quote_in_text(quote: str, text: str) -> bool:
 
 
 def merge(rubric: Rubric, rules: dict[str, RuleFinding], judged: dict[str, JudgeItem] | None,
-          text: str) -> dict[str, CriterionResult]:
-    """Merge rule findings with the judge's verdicts per criterion (see the module docstring)."""
+          text: str, kappas: dict[str, float | None] | None = None) -> dict[str, CriterionResult]:
+    """Merge rule findings with the judge's verdicts per criterion (see the module docstring).
+
+    ``kappas`` is the judge's calibration (``pipeline.judge_trust``): where its κ is below the bar, its verdict
+    is kept for display but decides nothing.
+    """
     out: dict[str, CriterionResult] = {}
     for c in rubric.criteria:
         rule = rules[c.id]
@@ -76,7 +81,8 @@ def merge(rubric: Rubric, rules: dict[str, RuleFinding], judged: dict[str, Judge
             out[c.id] = CriterionResult(**base, verdict="pass", source="rules+llm" if item else "rules",
                                         evidence=evidence, note=note)
             continue
-        if item is not None:
+        distrusted = item is not None and not trusted(kappas, c.id)
+        if item is not None and not distrusted:
             grounded = quote_in_text(item.evidence, text)
             if item.verdict == "fail" and c.id in NEGATIVE and not grounded:
                 out[c.id] = CriterionResult(**base, verdict="pass", source="rules", evidence=evidence,
@@ -89,8 +95,16 @@ def merge(rubric: Rubric, rules: dict[str, RuleFinding], judged: dict[str, Judge
             out[c.id] = CriterionResult(**base, verdict=item.verdict, source="llm", evidence=evidence,
                                         fix=item.fix if item.verdict == "fail" else "")
             continue
-        # No judge: weak rule passes stand, unknowns fail for criteria that need something present.
+        # No (trusted) judge: weak rule passes stand, unknowns fail for criteria that need something present.
         verdict = "pass" if rule.verdict == "pass" else "fail"
+        if distrusted:
+            k = kappas.get(c.id) if kappas else None
+            kappa = "undefined" if k is None else f"{k:.2f}"
+            note = f"judge's {item.verdict if item else ''} not counted: its κ on the labelled dev set is {kappa}"
+            out[c.id] = CriterionResult(**base, verdict=verdict, evidence=evidence, note=note,
+                                        source="rules" if rule.verdict == "pass" else "default",
+                                        fix=rule.fix if verdict == "fail" else "")
+            continue
         out[c.id] = CriterionResult(**base, verdict=verdict, source="rules" if rule.verdict == "pass" else "default",
                                     evidence=evidence, fix=rule.fix,
                                     note="" if rule.verdict == "pass" else "rules could not confirm it; no judge")
@@ -98,7 +112,8 @@ def merge(rubric: Rubric, rules: dict[str, RuleFinding], judged: dict[str, Judge
 
 
 def assemble(rubric: Rubric, text: str, rules: dict[str, RuleFinding], result: CallResult[Any] | None,
-             judge: ModelHandle | None, sources: Iterable[str] | None, warnings: list[str]) -> Critique:
+             judge: ModelHandle | None, sources: Iterable[str] | None, warnings: list[str],
+             variant: str = DEFAULT_VARIANT) -> Critique:
     """Build the Critique from rules, the judge's call result and the grounding guard."""
     judged: dict[str, JudgeItem] | None = None
     calls: list[CallStats] = []
@@ -111,7 +126,7 @@ def assemble(rubric: Rubric, text: str, rules: dict[str, RuleFinding], result: C
         else:
             warnings.append(f"the judge's answer was invalid after a retry ({result.error[:120]}); "
                             "this round was judged by the rules alone")
-    merged = merge(rubric, rules, judged, text)
+    merged = merge(rubric, rules, judged, text, kappas_for(judge, variant) if judged else None)
     grounding = check_grounding(text, list(sources)) if sources is not None else []
     failed = [cid for cid, r in merged.items() if r.verdict == "fail"]
     return Critique(criteria=merged, grounding=grounding, score=rubric.score({k: v.verdict == "pass"
@@ -151,7 +166,7 @@ def critique(text: str, *, judge: ModelHandle | None = None, sources: Iterable[s
     if use_judge and judge is not None:
         prompt = load_variant(variant).critique
         result = structured_call(judge, prompt, _values(rubric, text), judge_schema(), step="critique")
-    return assemble(rubric, text, rules, result, judge if use_judge else None, sources, warnings)
+    return assemble(rubric, text, rules, result, judge if use_judge else None, sources, warnings, variant)
 
 
 async def acritique(text: str, *, judge: ModelHandle | None = None, sources: Iterable[str] | None = None,
@@ -163,4 +178,4 @@ async def acritique(text: str, *, judge: ModelHandle | None = None, sources: Ite
     if use_judge and judge is not None:
         prompt = load_variant(variant).critique
         result = await astructured_call(judge, prompt, _values(rubric, text), judge_schema(), step="critique")
-    return assemble(rubric, text, rules, result, judge if use_judge else None, sources, warnings)
+    return assemble(rubric, text, rules, result, judge if use_judge else None, sources, warnings, variant)
