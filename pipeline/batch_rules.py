@@ -55,16 +55,16 @@ class RulesRecorder:
     """Rules-only records without pydantic: ``pipeline.judge.merge`` with no judge, inlined for speed."""
 
     def __init__(self, rubric: Rubric) -> None:
-        from .checks import detect_injection, run_rules
+        from .checks import analyse
 
-        self._run_rules, self._detect = run_rules, detect_injection
+        self._analyse = analyse
         self.criteria = [(c.id, c.required, c.weight) for c in rubric.criteria]
         self.total_weight = sum(c.weight for c in rubric.criteria)
 
     def record(self, item: Item) -> dict[str, Any]:
         """Critique ``item`` by the rules alone and build its results-file line."""
         start = time.perf_counter()
-        rules = self._run_rules(item.text)
+        rules, injection = self._analyse(item.text)
         verdicts: dict[str, str] = {}
         evidence: dict[str, list[dict[str, Any]]] = {}
         fixes: dict[str, str] = {}
@@ -94,7 +94,6 @@ class RulesRecorder:
             "tokens": {"input": 0, "output": 0}, "latency_s": 0.0, "cached": False,
             "preview": item.text[:PREVIEW_CHARS],
         }
-        injection = self._detect(item.text)
         if injection:
             rec["warnings"] = [f"the message contains instructions to the judge ({injection[0].quote[:60]!r}); "
                                "judged by the rules alone"]

@@ -29,7 +29,7 @@ from . import textspan as ts
 from .rubric import CRITERIA_IDS
 from .rule_context import CLAUSE_END, Ctx
 from .schema import Evidence, RuleFinding
-from .textspan import lower_same_length, normalize, rx
+from .textspan import rx
 from .textspan import split_sentences as split_sentences  # re-exported: tests and callers import it from here
 
 MAX_EVIDENCE = 3
@@ -367,17 +367,25 @@ def run_rules(text: str) -> dict[str, RuleFinding]:
     Evidence offsets index ``text`` (``text[e.start:e.end] == e.quote``). Bracketed placeholders and sentences that
     address the judge are masked first, so neither can change a verdict.
     """
+    return analyse(text)[0]
+
+
+def analyse(text: str) -> tuple[dict[str, RuleFinding], list[Evidence]]:
+    """``run_rules`` and ``detect_injection`` in one pass over the text (the batch and critique paths need both)."""
     ctx = Ctx(text)
-    return {cid: _DETECTORS[cid](ctx) for cid in CRITERIA_IDS}
+    return {cid: _DETECTORS[cid](ctx) for cid in CRITERIA_IDS}, _injection_evidence(text, ctx.injections)
 
 
 def detect_injection(text: str) -> list[Evidence]:
     """Spans of ``text`` that try to instruct the judge ("ignore the rubric", "mark everything pass", "SYSTEM:")."""
-    low = lower_same_length(normalize(text))
+    return _injection_evidence(text, Ctx(text).injections)
+
+
+def _injection_evidence(text: str, found: list[re.Match[str]]) -> list[Evidence]:
     out = []
-    for m in pt.INJECTION.finditer(low):
+    for m in found:
         s, e = m.span()
-        while s < e and low[s].isspace():
+        while s < e and m.string[s].isspace():
             s += 1
         out.append(Evidence(quote=text[s:e], start=s, end=e, detector="prompt_injection",
                             note="instruction aimed at the judge, not the client"))

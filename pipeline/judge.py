@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .chains import CallResult, astructured_call, structured_call
-from .checks import detect_injection, run_rules
+from .checks import analyse
 from .grounding import check_grounding
 from .judge_trust import kappas_for, trusted
 from .models import ModelHandle
@@ -137,9 +137,8 @@ def assemble(rubric: Rubric, text: str, rules: dict[str, RuleFinding], result: C
 
 
 def _prepare(text: str, judge: ModelHandle | None) -> tuple[dict[str, RuleFinding], list[str], bool]:
-    rules = run_rules(text)
+    rules, injection = analyse(text)
     warnings: list[str] = []
-    injection = detect_injection(text)
     if injection:
         warnings.append(f"the message contains instructions to the judge ({injection[0].quote[:60]!r}); "
                         "judged by the rules alone")

@@ -149,7 +149,7 @@ ACRONYMS = words("PDF CSV VAT UK US USA EU CEO CFO CTO IT HR QA FAQ ASAP OK AM P
 
 # --- gates: a pattern is searched only in sentences holding one of its key words ----------------------------------
 #: Word separators for the gate index (same-length translation; apostrophes and hyphens split words too).
-WORD_SEP = str.maketrans({c: " " for c in ".,;:!?()[]{}<>|#\"/\\-'\u2026\n\t\r"})
+WORD_SEP = str.maketrans({c: " " for c in ".,;:!?()[]{}<>|#\"/\\-'\u2026\n\t\r=+*&@~`$%^"})
 #: "#" stands for "this sentence has a digit".
 #: Keyed by ``id(pattern)``: hashing a compiled pattern hashes its whole source on every lookup.
 GATES: dict[int, frozenset[str]] = {}
@@ -158,6 +158,21 @@ GATES: dict[int, frozenset[str]] = {}
 def gate(pattern: re.Pattern[str], words: str) -> None:
     """Register the key words that every match of ``pattern`` contains (at least one of them, as a whole word)."""
     GATES[id(pattern)] = frozenset(words.split())
+    _GATE_INDEX.clear()
+
+
+_GATE_INDEX: dict[str, tuple[int, ...]] = {}
+
+
+def gate_index() -> dict[str, tuple[int, ...]]:
+    """Key word -> ids of the patterns it gates (the inverse of ``GATES``, rebuilt after a new ``gate`` call)."""
+    if not _GATE_INDEX and GATES:
+        inverse: dict[str, list[int]] = {}
+        for pid, keys in GATES.items():
+            for word in keys:
+                inverse.setdefault(word, []).append(pid)
+        _GATE_INDEX.update({w: tuple(ids) for w, ids in inverse.items()})
+    return _GATE_INDEX
 
 
 def parts(*alternatives: tuple[str, str]) -> tuple[re.Pattern[str], ...]:
