@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .config import MAX_INPUT_BYTES
 from .errors import InputError
 
@@ -113,13 +115,16 @@ def iter_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Item | Pr
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw)
-            except UnicodeDecodeError:
-                yield Problem("line is not valid UTF-8", line=lineno)
-                continue
-            except ValueError as exc:
-                yield Problem(f"malformed JSON ({str(exc).split(':')[0]})", line=lineno)
-                continue
+                obj = orjson.loads(raw)
+            except orjson.JSONDecodeError:  # rare: let the stdlib parse or name the problem (NaN, big ints…)
+                try:
+                    obj = json.loads(raw)
+                except UnicodeDecodeError:
+                    yield Problem("line is not valid UTF-8", line=lineno)
+                    continue
+                except ValueError as exc:
+                    yield Problem(f"malformed JSON ({str(exc).split(':')[0]})", line=lineno)
+                    continue
             if not isinstance(obj, dict):
                 yield Problem(f"expected a JSON object, got {type(obj).__name__}", line=lineno)
             elif text_field not in obj:
@@ -302,7 +307,10 @@ class JsonlAppender:
     @staticmethod
     def encode(record: dict[str, Any]) -> bytes:
         """One record as the bytes of one line (compact JSON, UTF-8, trailing newline)."""
-        return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8", "replace")
+        try:
+            return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+        except TypeError:  # a lone surrogate from a lenient decode: the stdlib path replaces it
+            return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8", "replace")
 
     def write(self, record: dict[str, Any]) -> None:
         """Append one record as a single line; returns once the line is in the file (page cache)."""

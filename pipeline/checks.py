@@ -217,7 +217,7 @@ def _repair_action(c: Ctx) -> tuple[int, int] | None:
     for s, e in c.bounds:
         if pr.NOT_REPAIR_SENTENCE.search(low, s, e) or pr.VAGUE_FIX.search(low, s, e):
             continue
-        way = pr.ON_ITS_WAY.search(low, s, e)
+        way = pr.REPAIR_STATE.search(low, s, e)
         if way:
             return way.span()
         found = _repair_action_in(c, s, e)

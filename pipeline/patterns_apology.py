@@ -106,7 +106,7 @@ CUE = rx(r"wrong(?:ly)?", r"unlocked", r"unlatched", r"unattended", r"unchecked"
            r"corrupt\w*", r"leaked", r"exposed", r"meant\s+for",
            r"to\s+(?:a\s+|an\s+)?(?:different|another|other)\s+\w+", r"snarky", r"sarcastic", r"rude", r"offensive",
            r"insulting", r"mocking",
-           r"when\s+(?:it|they|that)\s+(?:was|were|should\s+have\s+been)\s+(?:only\s+)?[\d$£€]")
+           r"when\s+(?:it|they|that)\s+(?:was|were|should\s+have\s+been)\s+(?:only\s+)?[$£€]?\d[\d,.]*")
 PASSIVE = rx(
     r"(?:mistakes?|errors?)\s+(?:were|was|have\s+been|had\s+been)\s+(?:made|introduced)",
     r"(?:an?|the|some)\s+(?:\w+\s+)?(?:error|mistake|issue|problem|glitch|mix-?up|oversight|discrepancy)\s+"

@@ -252,8 +252,13 @@ REPAIR_SUBJECT = re.compile(
     r"(?P<verb>[a-z-]{3,})\b")
 #: "… and enclosed a breakdown": a second verb in the same clause.
 AND_VERB = re.compile(r"\band\s+(?:have\s+|then\s+|also\s+)?(?P<verb>[a-z-]{3,}(?:ed|en))\b")
-ON_ITS_WAY = rx(r"(?:is|are)\s+(?:now\s+)?on\s+(?:its|their)\s+way(?!\s+back)", r"rolled\s+(?:\w+\s+){0,3}?back",
-                r"reverted", r"undid|undone")
+#: The repair as a state or someone else's confirmed act: "is on its way", "rolled it back", "has confirmed in
+#: writing that they deleted it" (a privacy slip's usual repair).
+REPAIR_STATE = rx(r"(?:is|are)\s+(?:now\s+)?on\s+(?:its|their)\s+way(?!\s+back)", r"rolled\s+(?:\w+\s+){0,3}?back",
+                  r"reverted", r"undid|undone",
+                  r"(?:confirmed|agreed|promised)\s+(?:in\s+writing\s+|to\s+(?:me|us)\s+)?(?:that\s+)?(?:they|he|she)"
+                  r"(?:'ve|\s+have|\s+has)?\s+(?:now\s+|already\s+)?(?:deleted|destroyed|shredded|returned|wiped|erased"
+                  r"|removed)")
 #: Verbs that report, feel, investigate, communicate or commit the mistake: not a repair on their own.
 NOT_REPAIR = words(
     "been have had having has got gotten let kept keep keeping know knew known think thought thinking feel felt "

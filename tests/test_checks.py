@@ -300,3 +300,9 @@ def test_non_repairs_do_not_pass_concrete_fix(text: str) -> None:
 ])
 def test_general_forms_pass(text: str, cid: str) -> None:
     assert run_rules(text)[cid].verdict == "pass"
+
+
+def test_third_party_confirmed_repair_and_quantity_mismatch() -> None:
+    assert run_rules("I phoned the courier, who confirmed that he has destroyed the misdelivered letter.")[
+        "concrete_fix"].verdict == "pass"
+    assert run_rules("I invoiced you for 14 boxes when it was 4.")["owns_mistake"].verdict == "pass"
