@@ -80,6 +80,8 @@ def fallback_admission(summary: str, generic: str | None = None, sources: list[s
         sentence = first + "."
     else:
         lowered = first[0].lower() + first[1:] if not first[:2].isupper() else first
+        if _PAST_VERB.match(lowered):  # "called her Sarah" -> "I made a mistake: I called her Sarah."
+            lowered = f"I {lowered}"
         sentence = f"I made a mistake: {lowered}."
     if generic and admission_failures(sentence, sources if sources is not None else [summary]):
         return generic

@@ -61,3 +61,12 @@ def all_pass_verdicts(**overrides: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {cid: {"verdict": "pass", "evidence": "", "fix": ""} for cid in CRITERIA_IDS}
     out.update(overrides)
     return out
+
+
+def for_random_texts(check: Any, examples: int = 200) -> None:
+    """Run ``check(text)`` on ``examples`` random texts (hypothesis; skipped when hypothesis is missing)."""
+    import pytest
+
+    hypothesis = pytest.importorskip("hypothesis")
+    given = hypothesis.given(hypothesis.strategies.text(max_size=300))
+    hypothesis.settings(max_examples=examples, deadline=None)(given(check))()

@@ -4,6 +4,7 @@ and instructions smuggled into a message change nothing."""
 from __future__ import annotations
 
 import pytest
+from fakes import for_random_texts
 
 from pipeline.checks import detect_injection, run_rules, split_sentences
 from pipeline.rubric import CRITERIA_IDS
@@ -252,17 +253,12 @@ def test_split_sentences() -> None:
 
 
 def test_random_text_never_breaks_offsets() -> None:
-    hypothesis = pytest.importorskip("hypothesis")
-    st = hypothesis.strategies
-
-    @hypothesis.given(st.text(max_size=300))
-    @hypothesis.settings(max_examples=200, deadline=None)
     def check(text: str) -> None:
         findings = run_rules(text)
         assert tuple(findings) == CRITERIA_IDS
         assert_offsets(text, findings)
 
-    check()
+    for_random_texts(check)
 
 
 @pytest.mark.parametrize("text", [

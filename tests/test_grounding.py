@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from fakes import for_random_texts
 
 from pipeline.grounding import check_grounding
 
@@ -102,16 +103,11 @@ def test_composed_letter_is_grounded_in_its_facts_and_frames() -> None:
 
 
 def test_random_text_never_breaks_offsets() -> None:
-    hypothesis = pytest.importorskip("hypothesis")
-    st = hypothesis.strategies
-
-    @hypothesis.given(st.text(max_size=300))
-    @hypothesis.settings(max_examples=200, deadline=None)
     def check(text: str) -> None:
         for g in check_grounding(text, SOURCES):
             assert text[g.start:g.end] == g.quote
 
-    check()
+    for_random_texts(check)
 
 
 def test_possessive_in_the_sources_grounds_the_plain_word() -> None:

@@ -142,3 +142,8 @@ def test_fallback_admission_never_keeps_blame_from_the_summary() -> None:
         "system crashed."
     assert fallback_admission(summary, generic) == generic
     assert fallback_admission("I sent the wrong file.", generic) == "I sent the wrong file."
+
+
+def test_fallback_admission_gives_a_bare_verb_its_subject() -> None:
+    assert fallback_admission("Sent the draft to the printer too early") == \
+        "I made a mistake: I sent the draft to the printer too early."
