@@ -48,8 +48,14 @@ def run_cli(env: dict[str, str]) -> tuple[float, float | None, str]:
     return time.perf_counter() - start, first, stdout
 
 
+#: llama-cpp-python's server defaults for what a request leaves out (llama_cpp/server/types.py); the in-process
+#: create_chat_completion defaults differ (repeat_penalty 1.0), which would generate different tokens.
+SERVER_SAMPLING = {"top_p": 0.95, "top_k": 40, "min_p": 0.05, "repeat_penalty": 1.1}
+
+
 def pure_generation_seconds(cassette: Path) -> tuple[float, float, int]:
-    """Replay every recorded request into an in-process Llama (same chat format and RAM cache as the server).
+    """Replay every recorded request into an in-process Llama (same chat format, sampling and RAM cache as the
+    server) and check it generates as many tokens as the server did.
 
     Returns model seconds with a cold cache (first pass, like a cold `amends draft`), with a warm cache
     (second pass, like a draft against `amends serve`), and the number of requests.
@@ -63,19 +69,23 @@ def pure_generation_seconds(cassette: Path) -> tuple[float, float, int]:
                 n_threads=max(1, min(4, os.cpu_count() or 1)), seed=0, verbose=False)
     llm.set_cache(LlamaRAMCache(capacity_bytes=256 * 1024 * 1024))
     data = yaml.safe_load(cassette.read_text())
-    bodies = [json.loads(i["request"]["body"]) for i in data["interactions"]
-              if i["request"]["uri"].endswith("/chat/completions")]
+    pairs = [(json.loads(i["request"]["body"]), json.loads(i["response"]["body"]["string"]))
+             for i in data["interactions"] if i["request"]["uri"].endswith("/chat/completions")]
+    served = sum(resp["usage"]["completion_tokens"] for _, resp in pairs)
     passes = []
-    for _ in range(2):
-        total = 0.0
-        for body in bodies:
-            kwargs = {k: body[k] for k in ("messages", "tools", "tool_choice", "max_tokens", "temperature", "seed")
-                      if k in body}
+    for label in ("cold", "warm"):
+        total, generated = 0.0, 0
+        for body, _ in pairs:
+            kwargs = SERVER_SAMPLING | {k: body[k] for k in ("messages", "tools", "tool_choice", "max_tokens",
+                                                             "temperature", "seed", "top_p") if k in body}
             start = time.perf_counter()
-            llm.create_chat_completion(**kwargs)
+            out = llm.create_chat_completion(**kwargs)
             total += time.perf_counter() - start
+            generated += out["usage"]["completion_tokens"]  # type: ignore[index]
+        print(f"pure generation, {label} cache: {total:.2f} s for {generated} completion tokens "
+              f"(the server generated {served} in the cold run)")
         passes.append(total)
-    return passes[0], passes[1], len(bodies)
+    return passes[0], passes[1], len(pairs)
 
 
 def capture_requests(env_url: str, out: Path) -> None:
