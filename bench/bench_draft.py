@@ -83,7 +83,7 @@ def pure_generation_seconds(cassette: Path) -> tuple[float, float, int]:
             total += time.perf_counter() - start
             generated += out["usage"]["completion_tokens"]  # type: ignore[index]
         print(f"pure generation, {label} cache: {total:.2f} s for {generated} completion tokens "
-              f"(the server generated {served} in the cold run)")
+              f"(the server generated {served} when the request was captured, warm)")
         passes.append(total)
     return passes[0], passes[1], len(pairs)
 
