@@ -87,8 +87,14 @@ class LocalServer:
             proc.wait(timeout=5)
 
 
-def server_command(model: Path, port: int) -> list[str]:
-    """The command line that starts llama-cpp-python's server for ``model`` on ``port``."""
+def server_command(model: Path, port: int, cache: bool = False) -> list[str]:
+    """The command line that starts llama-cpp-python's server for ``model`` on ``port``.
+
+    ``cache`` keeps a RAM cache of earlier prompts' KV state (for `amends serve`): it lets a judge prompt that
+    follows a draft prompt skip re-evaluating its long prefix, but saving the state costs ~0.5-1 s after every
+    call. A per-command server gains nothing from it (its cache starts empty, and consecutive calls with the
+    same prefix reuse the live KV state anyway), so it runs without.
+    """
     threads = str(max(1, min(4, os.cpu_count() or 1)))
     return [
         sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", LOCAL_MODEL_NAME,
@@ -97,14 +103,12 @@ def server_command(model: Path, port: int) -> list[str]:
         # even from a 135M model.
         "--chat_format", "chatml-function-calling",
         "--n_ctx", config.env("LOCAL_CTX", "4096"), "--n_threads", threads, "--n_threads_batch", threads,
-        # The RAM cache keeps the KV state of earlier prompts: the judge's long, fixed system prompt is
-        # evaluated once, not on every call.
-        "--cache", "true", "--cache_size", str(256 * 1024 * 1024),
+        *(["--cache", "true", "--cache_size", str(256 * 1024 * 1024)] if cache else []),
         "--seed", "0", "--verbose", "false",
     ]
 
 
-def spawn_server(port: int | None = None, log_path: Path | None = None) -> LocalServer:
+def spawn_server(port: int | None = None, log_path: Path | None = None, cache: bool = False) -> LocalServer:
     """Start the embedded server process without waiting for it (see ``wait_ready``)."""
     model = gguf_path()
     port = port or free_port()
@@ -116,7 +120,7 @@ def spawn_server(port: int | None = None, log_path: Path | None = None) -> Local
             # default spin made two model processes slow each other ~4x, while OMP_WAIT_POLICY=passive made a
             # lone server ~1.5-2x slower; a short spin is full speed alone and ~1.15x under contention.
             env = {"GOMP_SPINCOUNT": "1000", **os.environ}
-            proc = subprocess.Popen(server_command(model, port), stdout=log, stderr=subprocess.STDOUT,
+            proc = subprocess.Popen(server_command(model, port, cache), stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, env=env)
         except OSError as exc:
             raise LocalModelError(f"could not start the embedded model server: {exc}",
@@ -140,9 +144,9 @@ def wait_ready(server: LocalServer, timeout: float = START_TIMEOUT_S) -> LocalSe
     raise LocalModelError(f"the embedded model server did not answer within {timeout:.0f} s", hint=f"see {log_path}")
 
 
-def start_server(port: int | None = None, log_path: Path | None = None) -> LocalServer:
+def start_server(port: int | None = None, log_path: Path | None = None, cache: bool = False) -> LocalServer:
     """Start the embedded server and wait until it answers; raise LocalModelError when it cannot start."""
-    return wait_ready(spawn_server(port, log_path))
+    return wait_ready(spawn_server(port, log_path, cache))
 
 
 def last_log_line(path: Path) -> str:
@@ -206,7 +210,7 @@ def ensure_server() -> str:
 
 def serve_forever(port: int | None = None, on_ready: Callable[[str], None] | None = None) -> None:
     """Run the embedded server in the foreground for `amends serve`, recording it for other calls."""
-    server = start_server(port)
+    server = start_server(port, cache=True)
     path = state_file()
     path.write_text(json.dumps({"url": server.url, "pid": os.getpid()}))
     if on_ready:
