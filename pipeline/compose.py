@@ -19,6 +19,7 @@ _SENTENCE_OPENERS = {
     "please", "next", "from now on", "any", "no", "both",
 }
 _DONE_RE = re.compile(r"\b(already|done|complete[d]?|finished|fixed|sorted|resolved)\b", re.IGNORECASE)
+_PERFECT_RE = re.compile(r"(?:I|We)(?: have|'ve) (?!to\b)\w+", re.IGNORECASE)
 _PLACEHOLDER_RE = re.compile(r"\[[^\[\]\n]{3,80}\]")
 
 
@@ -119,6 +120,8 @@ def compose(variant: Variant, facts: Facts, admission: str) -> tuple[str, list[P
     }
     if facts.deadline:
         frame = "timeline_done" if _DONE_RE.search(facts.deadline) else "timeline"
+        if frame == "timeline" and facts.fix and _PERFECT_RE.match(as_clause(facts.fix)) and "timeline_after_done" in p:
+            frame = "timeline_after_done"  # "I have refunded …" + "by Friday": not "It will be done by Friday"
         values["timeline"] = render(p[frame], {"deadline": _strip_end(facts.deadline)})
     else:
         values["timeline"] = missing("deadline", "timeline_missing")

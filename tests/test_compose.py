@@ -60,3 +60,10 @@ def test_address_client_speaks_to_the_recipient() -> None:
         "I sent your report to the wrong address."
     assert address_client("I told Jorge his order shipped.", "Jorge Alvarez") == "I told you your order shipped."
     assert address_client("I missed her call.", "Dana") == "I missed her call."  # no name replaced: keep pronouns
+
+
+def test_a_fix_already_made_gets_a_delivery_not_a_completion_date() -> None:
+    text, _ = compose(load_variant(), FULL.model_copy(update={"deadline": "by Friday 14 March"}), "I charged you twice")
+    assert "I have refunded the second $240 charge to your card. It will be with you by Friday 14 March." in text
+    later = FULL.model_copy(update={"fix": "I will re-send the report", "deadline": "by Friday"})
+    assert "I will re-send the report. It will be done by Friday." in compose(load_variant(), later, "I sent it")[0]
