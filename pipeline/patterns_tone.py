@@ -101,7 +101,21 @@ EXCUSE = rx(
     r"at\s+least\s+(?:it|nothing|no\s+one|you)\b", r"(?:we|i)\s+(?:did|tried)\s+(?:our|my)\s+best",
     r"nothing\s+(?:we|i)\s+could\s+(?:have\s+)?do(?:ne)?", r"perfect\s+storm", r"through\s+no\s+fault\s+of",
     r"(?:not|wasn't|isn't)\s+(?:entirely\s+|really\s+|totally\s+)?(?:our|my)\s+fault", r"(?:my|the)\s+dog\s+ate",
-    r"(?:only|just)\s+(?:slightly|a\s+(?:little|bit|tad))\s+(?:late|off|wrong|delayed|behind|over)")
+    r"(?:only|just)\s+(?:slightly|a\s+(?:little|bit|tad))\s+(?:late|off|wrong|delayed|behind|over)",
+    # fatalism: "delays can sometimes occur", "mix-ups are inevitable", "bound to happen"
+    r"(?:delays?|mistakes?|errors?|mix-?ups?|problems?|issues?|accidents?|glitches)\s+(?:can|do|will|may)\s+"
+    r"(?:sometimes\s+|occasionally\s+|always\s+)?(?:occur|happen|arise)", r"(?:are|is|was|were)\s+(?:simply\s+)?"
+    r"(?:inevitable|bound\s+to\s+happen)", r"bound\s+to\s+happen",
+    # a busy time as the reason, said of ourselves ("during busy periods", "December is our busiest month"); not
+    # the client's ("it hit you in your busiest week")
+    r"(?:during|in|at)\s+(?:our\s+)?(?:busiest|busy|peak)\s+(?:times|periods|seasons)",
+    r"our\s+busiest\s+(?:time|period|season|month|week|day)",
+    # defending the conduct: "which left very little time", "only so much we can do", "as we advised all customers"
+    r"left\s+(?:us|me)\s+(?:with\s+)?(?:very\s+|so\s+)?little\s+time", r"only\s+so\s+much\s+(?:we|i|anyone)\s+"
+    r"(?:can|could)", r"limits?\s+what\s+(?:can|could)\s+be\s+done", r"for\s+the\s+record",
+    r"as\s+(?:we|i)\s+(?:advised|told|informed|warned|notified|explained\s+to)\s+(?:all|every|our)",
+    r"cannot\s+be\s+held\s+responsible|can't\s+be\s+held\s+responsible",
+    r"(?:was|is)\s+(?:only\s+|just\s+)?(?:a\s+)?(?:ballpark|rough)(?:\s+(?:figure|estimate|guide|number))?")
 
 RUDE = rx(
     r"lol|lmao|rofl|lmfao|haha\w*|hehe|jk|smh|tbh|idk|omg|wtf|ffs|meh|ugh|duh|whoops|oops\w*|my\s+bad|no\s+biggie",
@@ -151,7 +165,10 @@ gate(BLAME_OTHER, "technical glitch bug weather traffic snow storm storms strike
 gate(EXCUSE, "control hands happen happens only just busy swamped slammed overwhelmed stretched staffed understaffed "
      "snowed flat rushed overloaded overworked inundated hectic crazy manic unforeseen unforeseeable unavoidable "
      "unavoidably deal harm fair defence defense anyone everyone anybody everybody honest human simple simply small "
-     "minor tiny little slight brief hiccup hiccups worse least best nothing storm fault dog")
+     "minor tiny little slight brief hiccup hiccups worse least best nothing storm fault dog delay delays mistake "
+     "mistakes error errors mix mixup mixups problem problems issue issues accident accidents glitches inevitable "
+     "bound busiest busy peak holiday left much limits limit record advised told informed warned notified explained "
+     "held ballpark rough")
 gate(RUDE, "lol lmao rofl lmfao haha hahaha hahah hahahaha hehe jk smh tbh idk omg wtf ffs meh ugh duh whoops oops "
      "oopsie oopsy bad biggie deal happens chill calm over problem sure respect patient obviously clearly people "
      "whatever dude bro mate sweetie hun seriously come break sh*t")

@@ -302,3 +302,16 @@ def test_third_party_confirmed_repair_and_quantity_mismatch() -> None:
     assert run_rules("I phoned the courier, who confirmed that he has destroyed the misdelivered letter.")[
         "concrete_fix"].verdict == "pass"
     assert run_rules("I invoiced you for 14 boxes when it was 4.")["owns_mistake"].verdict == "pass"
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("Sorry about the wait. Delays can occur when the warehouse is full.", "fail"),
+    ("I know it was wrong, but with that many orders a few slips were bound to happen.", "fail"),
+    ("The figure I quoted was only a rough estimate, so it shifted.", "fail"),
+    ("The late sign-off left us very little time to proofread.", "fail"),
+    ("Spring is our busiest season, so replies took longer.", "fail"),
+    ("I know this landed in your busiest week, and I am sorry I caused it.", "pass"),
+    ("I sent the wrong figures. I have corrected them and checked every line.", "pass"),
+])
+def test_excuse_forms(text: str, verdict: str) -> None:
+    assert run_rules(text)["no_excuses"].verdict == verdict
