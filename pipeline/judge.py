@@ -4,6 +4,8 @@ Merge rule (why our judgments beat a bare LLM judge): a deterministic fail alway
 back with positive evidence stands; the judge decides only where the rules are unsure, and a judge
 "fail" on a no-violation criterion counts only when its evidence quote really occurs in the message
 (small judges invent quotes). A message that tries to instruct the judge is judged by the rules alone.
+A judge calibrated against the labelled dev set (``pipeline.judge_trust``) decides only the criteria where
+its measured κ reached the bar; elsewhere its verdict is shown as "not counted".
 """
 
 from __future__ import annotations
@@ -97,17 +99,13 @@ def merge(rubric: Rubric, rules: dict[str, RuleFinding], judged: dict[str, Judge
             continue
         # No (trusted) judge: weak rule passes stand, unknowns fail for criteria that need something present.
         verdict = "pass" if rule.verdict == "pass" else "fail"
-        if distrusted:
+        note = "" if rule.verdict == "pass" else "rules could not confirm it; no judge"
+        if distrusted and item is not None:
             k = kappas.get(c.id) if kappas else None
-            kappa = "undefined" if k is None else f"{k:.2f}"
-            note = f"judge's {item.verdict if item else ''} not counted: its κ on the labelled dev set is {kappa}"
-            out[c.id] = CriterionResult(**base, verdict=verdict, evidence=evidence, note=note,
-                                        source="rules" if rule.verdict == "pass" else "default",
-                                        fix=rule.fix if verdict == "fail" else "")
-            continue
+            note = (f"judge's {item.verdict} not counted: its κ on the labelled dev set is "
+                    f"{'undefined' if k is None else f'{k:.2f}'}")
         out[c.id] = CriterionResult(**base, verdict=verdict, source="rules" if rule.verdict == "pass" else "default",
-                                    evidence=evidence, fix=rule.fix,
-                                    note="" if rule.verdict == "pass" else "rules could not confirm it; no judge")
+                                    evidence=evidence, fix=rule.fix if verdict == "fail" else "", note=note)
     return out
 
 
