@@ -2,11 +2,12 @@
 
 llama.cpp's CPU backend runs on OpenMP threads. How idle threads wait decides both single-process speed and
 how two model processes (a batch next to a draft, or two test runs) share 2 cores. For each setting this
-runs one judge-sized request (~1,600 prompt tokens, forced tool call, ~300 completion tokens) twice in a
-fresh process (cold, then warm prompt cache), first alone and then as two processes at once, and prints
-the times and their ratios to the fastest lone run. `pipeline/local_server.py` picks its setting from this.
+runs one judge-sized request (the judge's rubric and tool schema, forced tool call, up to 600 completion
+tokens) twice in a fresh process (cold, then warm prompt cache), first alone and then as two processes at
+once, and prints the times and their ratios to the fastest lone run. `pipeline/local_server.py` picks its
+setting from this.
 
-Usage: .venv/bin/python bench/bench_omp.py
+Usage: .venv/bin/python bench/bench_omp.py [SETTING-SUBSTRING …]   (e.g. `SPINCOUNT` for the spin counts only)
 """
 
 from __future__ import annotations
@@ -22,19 +23,22 @@ SETTINGS = {
     "default (GOMP spins 300k)": {},
     "OMP_WAIT_POLICY=passive": {"OMP_WAIT_POLICY": "passive"},
     "GOMP_SPINCOUNT=1000": {"GOMP_SPINCOUNT": "1000"},
+    "GOMP_SPINCOUNT=10000": {"GOMP_SPINCOUNT": "10000"},
+    "GOMP_SPINCOUNT=30000": {"GOMP_SPINCOUNT": "30000"},
+    "GOMP_SPINCOUNT=100000": {"GOMP_SPINCOUNT": "100000"},
 }
 
 WORKER = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from langchain_core.utils.function_calling import convert_to_openai_tool
 from llama_cpp import Llama
+from pipeline.chains import tool_spec
 from pipeline.judge import judge_schema
 from pipeline.local_server import gguf_path
 from pipeline.rubric import load_rubric
 llm = Llama(model_path=str(gguf_path()), chat_format="chatml-function-calling", n_ctx=4096, n_threads=2,
-            seed=0, verbose=False)
-tool = convert_to_openai_tool(judge_schema())
+            n_threads_batch=2, seed=0, verbose=False)
+tool = tool_spec(judge_schema())
 text = open(sys.argv[1] + "/examples/summary.txt").read()
 msgs = [{"role": "system", "content": "You are a strict reviewer.\n" + load_rubric().as_prompt_text()},
         {"role": "user", "content": "Message:\n" + text}]
@@ -61,7 +65,10 @@ def run(env_extra: dict[str, str], copies: int) -> list[tuple[float, float]]:
 
 def main() -> None:
     results: dict[str, tuple[list[tuple[float, float]], list[tuple[float, float]]]] = {}
+    wanted = sys.argv[1:]
     for name, extra in SETTINGS.items():
+        if wanted and not any(w in name for w in wanted):
+            continue
         start = time.perf_counter()
         results[name] = (run(extra, 1), run(extra, 2))
         print(f"measured {name} in {time.perf_counter() - start:.0f} s", file=sys.stderr)

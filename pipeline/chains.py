@@ -13,6 +13,7 @@ import json
 import time
 from collections.abc import Generator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
@@ -54,6 +55,34 @@ def check_values(prompt: PromptFile, values: dict[str, Any], where: str) -> None
                           hint="fix the prompt file's placeholders")
 
 
+def _drop_titles(node: Any) -> Any:
+    """A JSON schema without pydantic's "title" keywords (a property named "title" is kept)."""
+    if isinstance(node, dict):
+        return {k: _drop_titles(v) for k, v in node.items()
+                if not (k == "title" and isinstance(v, str))}
+    if isinstance(node, list):
+        return [_drop_titles(v) for v in node]
+    return node
+
+
+@lru_cache(maxsize=32)
+def tool_spec(schema: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAI tool for ``schema``: its JSON schema without titles, nested models kept once under ``$defs``.
+
+    Hand-built instead of langchain's convert_to_openai_tool, which inlines every ``$ref``: the judge's 12
+    criteria share one answer model, and inlining it 12 times made ~1,200 of the 1,868 prompt tokens
+    llama.cpp's function-calling template puts in front of every judge call. OpenAI and llama.cpp's grammar
+    converter both resolve ``#/$defs/`` references. For flat schemas the result is the same as langchain's.
+    """
+    params = _drop_titles(schema.model_json_schema())
+    params.pop("description", None)  # the docstring: it goes in the function's description
+    defs = params.pop("$defs", None)
+    if defs:
+        params["$defs"] = defs  # after the properties, so the model reads the fields first
+    return {"type": "function", "function": {"name": schema.__name__, "description": (schema.__doc__ or "").strip(),
+                                             "parameters": params}}
+
+
 def structured_model(handle: ModelHandle, prompt: PromptFile, schema: type[BaseModel]) -> Runnable:
     """The chat model forced to call ``schema`` as a tool, returning raw + parsed + parsing_error (include_raw).
 
@@ -63,11 +92,9 @@ def structured_model(handle: ModelHandle, prompt: PromptFile, schema: type[BaseM
     key = (prompt.max_tokens, prompt.temperature, schema)
     cached = handle.runnables.get(key)
     if cached is None:
-        from langchain_core.utils.function_calling import convert_to_openai_tool
-
         model = handle.chat.bind(max_tokens=prompt.max_tokens, temperature=prompt.temperature)
         cached = model.with_structured_output(  # type: ignore[attr-defined]
-            convert_to_openai_tool(schema), method="function_calling", include_raw=True)
+            tool_spec(schema), method="function_calling", include_raw=True)
         handle.runnables[key] = cached
     return cached
 

@@ -1,11 +1,12 @@
 """Calibrated trust in the LLM judge: per criterion, how well a judge model agreed with the human labels.
 
-`amends eval judge --calibrate` measures the judge alone against the **dev** split of the labelled messages and
-writes Cohen's κ per criterion to ``prompts/judge_trust.json``, keyed by the judge model and a digest of what it
-is asked (the critique prompt and the rubric), so variants sharing a critique prompt share the calibration. The merge
-(``pipeline.judge.merge``) then lets the judge decide a criterion the rules leave open only where its κ reached
-``MIN_KAPPA``; elsewhere its verdict is shown but does not count. A model that was never calibrated is trusted
-(there is nothing to go on), so a strong remote judge works out of the box.
+`amends eval judge --calibrate` measures the judge alone against the **dev** split of the labelled messages
+and writes Cohen's κ per criterion to ``prompts/judge_trust.json``, keyed by the judge model and a digest of
+what it is asked (the critique prompt, the rubric and the judge's tool schema), so variants sharing a critique
+prompt share the calibration. The merge (``pipeline.judge.merge``) then lets the judge decide a criterion the
+rules leave open only where its κ reached ``MIN_KAPPA``; elsewhere its verdict is shown but does not count. A
+model that was never calibrated is trusted (there is nothing to go on), so a strong remote judge works out of
+the box.
 
 Why: a generic LLM-as-judge is only as good as the model. The embedded 135M model agrees with the labels at
 chance level (κ ≈ 0.03 on dev); letting it overrule anything only adds noise.
@@ -42,9 +43,13 @@ def _path() -> Path:
 
 
 def _entry_key(model_key: str, variant: str) -> str:
+    from .chains import tool_spec
+    from .judge import judge_schema
+
     v = load_variant(variant)
     rubric = (prompts_dir() / "rubric.yaml").read_bytes()
-    digest = hashlib.sha256(v.critique.model_dump_json().encode() + rubric).hexdigest()[:12]
+    tool = json.dumps(tool_spec(judge_schema()), sort_keys=True).encode()  # the judge also reads its tool schema
+    digest = hashlib.sha256(v.critique.model_dump_json().encode() + rubric + tool).hexdigest()[:12]
     return f"{model_key} critique:{digest}"
 
 

@@ -7,7 +7,7 @@ from fakes import fake_handle
 from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, Field
 
-from pipeline.chains import structured_call
+from pipeline.chains import structured_call, tool_spec
 from pipeline.errors import PromptError
 from pipeline.prompts import PromptFile
 
@@ -51,3 +51,26 @@ def test_still_invalid_after_retry_returns_none_not_raise() -> None:
 def test_missing_prompt_variable_is_an_error() -> None:
     with pytest.raises(PromptError, match="summary"):
         structured_call(fake_handle([]), PROMPT, {}, Sentence, step="draft")
+
+
+def test_tool_spec_keeps_a_shared_model_once_and_matches_langchain_for_flat_schemas() -> None:
+    import json
+
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    from pipeline.judge import JudgeAnswer, judge_schema
+    from pipeline.loop import Admission, Message
+    from pipeline.rubric import CRITERIA_IDS
+
+    for flat in (Admission, Message):
+        assert tool_spec(flat) == convert_to_openai_tool(flat)
+    tool = tool_spec(judge_schema())
+    params = tool["function"]["parameters"]
+    assert params["required"] == list(CRITERIA_IDS)
+    assert all(params["properties"][cid] == {"$ref": "#/$defs/JudgeAnswer"} for cid in CRITERIA_IDS)
+    assert set(params["$defs"]) == {"JudgeAnswer"} and "title" not in json.dumps(params)
+    # every criterion still parses into the answer model the merge reads
+    answer = {"verdict": "fail", "evidence": "sorry if", "fix": "apologise plainly"}
+    parsed = judge_schema().model_validate({cid: answer for cid in CRITERIA_IDS})
+    assert isinstance(parsed.no_blame, JudgeAnswer)
+    assert len(json.dumps(tool)) < len(json.dumps(convert_to_openai_tool(judge_schema()))) / 2
