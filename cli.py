@@ -27,6 +27,13 @@ app = typer.Typer(
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
+
+def reset_consoles() -> None:
+    """Make the consoles anew for this process's stdout/stderr (a warm child of `amends serve` inherits them)."""
+    global out, err
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+
 ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="local, openai:<model>, or provider:model "
                                                                     "[env AMENDS_MODEL; default local]")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
@@ -150,7 +157,7 @@ def rubric(as_json: JsonOpt = False) -> None:
 def serve(
     port: Annotated[int | None, typer.Option("--port", help="Port on 127.0.0.1 (default: a free one).")] = None,
 ) -> None:
-    """Keep the embedded model running so repeated amends calls start instantly."""
+    """Keep the embedded model and a warm, pre-imported amends running so repeated calls start instantly."""
     from pipeline.local_server import serve_forever
 
     serve_forever(port, on_ready=lambda url: err.print(f"embedded model serving at {url} — Ctrl-C to stop"))
@@ -314,8 +321,18 @@ def _exit(code: int) -> None:
     os._exit(code)
 
 
-def main() -> None:
-    """Console-script entry point: run the app, turning AmendsError into one clean line (AMENDS_DEBUG=1: traceback)."""
+def main(delegate_to_warm: bool = True) -> None:
+    """Console-script entry point: run the app, turning AmendsError into one clean line (AMENDS_DEBUG=1: traceback).
+
+    While `amends serve` runs, draft/check/rubric/report are handed to its warm, pre-imported process
+    (``pipeline.warm``), which saves the ~1.2 s of imports before the first model request.
+    """
+    from pipeline.warm import delegate
+
+    if delegate_to_warm:  # False in the warm child itself
+        code = delegate(sys.argv[1:])
+        if code is not None:
+            _exit(code)
     try:
         code = app(standalone_mode=False)  # click returns typer.Exit's code instead of raising here
         _exit(code if isinstance(code, int) else 0)

@@ -1,7 +1,8 @@
 """Benchmark `amends draft` with the embedded model. Prints measured figures and ratios; asserts nothing.
 
 1. End-to-end: `amends draft --facts … ` as a real subprocess, cold (amends starts the model itself) and warm
-   (against `amends serve`): wall time and time until the first draft text is printed.
+   (with `amends serve` running: its model server and its warm process), plus warm model with a cold process
+   (AMENDS_NO_WARM=1): wall time and time until the first draft text is printed.
 2. Pure generation: every HTTP request amends made (captured with vcrpy from an in-process run) replayed
    straight into llama_cpp.Llama in this process, same chat format and cache: the model's own time for the
    same tokens. Ratio = end-to-end wall time / pure generation time (target ≤ 1.3).
@@ -151,26 +152,34 @@ def main() -> None:
     cold_wall, cold_first, _ = run_cli(env)
     print(f"cold  amends draft: wall {cold_wall:.2f} s, first draft visible after {cold_first or float('nan'):.2f} s")
 
-    from pipeline.local_server import start_server
-
-    server = start_server(log_path=tmp / "serve.log", cache=True)  # as `amends serve` runs it
+    serve = subprocess.Popen(amends_cmd("serve"), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)  # as a user runs it: model server + warm process
     try:
-        warm_env = {**env, "AMENDS_LOCAL_URL": server.url}
-        run_cli(warm_env)  # fill the server's prompt cache once, as repeated use would
-        warm_wall, warm_first, _ = run_cli(warm_env)
+        state = tmp / "state"
+        deadline = time.monotonic() + 120
+        while not (state / "warm.sock").exists() and time.monotonic() < deadline and serve.poll() is None:
+            time.sleep(0.05)
+        url = json.loads((state / "server.json").read_text())["url"]
+        run_cli(env)  # fill the server's prompt cache once, as repeated use would
+        warm_wall, warm_first, _ = run_cli(env)
         print(f"warm  amends draft: wall {warm_wall:.2f} s, "
               f"first draft visible after {warm_first or float('nan'):.2f} s")
+        nowarm_wall, nowarm_first, _ = run_cli({**env, "AMENDS_NO_WARM": "1"})
+        print(f"warm model, cold process (AMENDS_NO_WARM=1): wall {nowarm_wall:.2f} s, "
+              f"first draft visible after {nowarm_first or float('nan'):.2f} s")
         cassette = tmp / "requests.yaml"
-        capture_requests(server.url, cassette)
+        capture_requests(url, cassette)
         if not args.skip_core:
             core = core_scenarios(args.scenarios)
     finally:
-        server.stop()
+        serve.terminate()
+        serve.wait(timeout=30)
     cold_pure, warm_pure, calls = pure_generation_seconds(cassette)
     print(f"pure generation for the same {calls} request(s): cold cache {cold_pure:.2f} s, "
           f"warm cache {warm_pure:.2f} s")
     print(f"ratio cold wall / cold pure generation: {cold_wall / cold_pure:.2f}  (target ≤ 1.3)")
     print(f"ratio warm wall / warm pure generation: {warm_wall / warm_pure:.2f}  (target ≤ 1.3)")
+    print(f"ratio warm model, cold process / warm pure generation: {nowarm_wall / warm_pure:.2f}")
     if not args.skip_core:
         print(f"core scenarios: {core['accepted']}/{core['scenarios']} accepted, "
               f"{core['grounding_clean']}/{core['scenarios']} grounding-clean")

@@ -11,11 +11,24 @@ Public API (usable without the CLI)::
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from .errors import AmendsError
-from .schema import Critique, Facts, Review, Round
+
+if TYPE_CHECKING:
+    from .schema import Critique, Facts, Review, Round
 
 __all__ = ["AmendsError", "Critique", "Facts", "Review", "Round", "critique", "review"]
+
+
+def __getattr__(name: str) -> Any:
+    # The models load lazily (PEP 562): the CLI imports pipeline.config first, and a command that a warm
+    # `amends serve` process runs should not pay for pydantic before handing itself over.
+    if name in ("Critique", "Facts", "Review", "Round"):
+        from . import schema
+
+        return getattr(schema, name)
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
 
 
 def critique(text: str, *, model: str | None = None, rules_only: bool = False,

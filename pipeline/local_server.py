@@ -74,10 +74,17 @@ class LocalServer:
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
 
-    def stop(self) -> None:
-        """Stop the server if this process started it."""
+    def stop(self, wait: bool = True) -> None:
+        """Stop the server if this process started it.
+
+        ``wait=False`` (a command's own server, at exit) kills it without waiting: it holds no state worth a
+        graceful shutdown, and uvicorn's takes ~0.5 s that the user would sit through after the answer.
+        """
         proc = self.process
         if proc is None or proc.poll() is not None:
+            return
+        if not wait:
+            proc.kill()
             return
         proc.terminate()
         try:
@@ -104,7 +111,7 @@ def server_command(model: Path, port: int, cache: bool = False) -> list[str]:
         "--chat_format", "chatml-function-calling",
         "--n_ctx", config.env("LOCAL_CTX", "4096"), "--n_threads", threads, "--n_threads_batch", threads,
         *(["--cache", "true", "--cache_size", str(256 * 1024 * 1024)] if cache else []),
-        "--seed", "0", "--verbose", "false",
+        "--logits_all", "false", "--seed", "0", "--verbose", "false",
     ]
 
 
@@ -190,7 +197,7 @@ def prestart() -> None:
     global _started
     if _started is None and shared_server_url() is None:
         _started = spawn_server()
-        atexit.register(_started.stop)
+        atexit.register(_started.stop, wait=False)
 
 
 def ensure_server() -> str:
@@ -213,6 +220,7 @@ def serve_forever(port: int | None = None, on_ready: Callable[[str], None] | Non
     server = start_server(port, cache=True)
     path = state_file()
     path.write_text(json.dumps({"url": server.url, "pid": os.getpid()}))
+    warm = spawn_warm()  # after server.json: a warm command must find this server, not start its own
     if on_ready:
         on_ready(server.url)
     try:
@@ -222,4 +230,26 @@ def serve_forever(port: int | None = None, on_ready: Callable[[str], None] | Non
     finally:
         with contextlib.suppress(OSError):
             path.unlink()
+        if warm is not None:
+            warm.terminate()  # it removes its socket on the way out
         server.stop()
+        if warm is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                warm.wait(timeout=5)
+
+
+def spawn_warm() -> subprocess.Popen[bytes] | None:
+    """Start the warm, pre-imported amends process (``pipeline.warm``) beside `amends serve`'s model server."""
+    from .warm import LOG_NAME, socket_path
+
+    sock = socket_path()
+    if len(str(sock)) > 100:  # AF_UNIX paths are limited to 108 bytes; commands then simply start cold
+        return None
+    here = [str(Path(__file__).resolve().parents[1])]
+    cli = sys.modules.get("cli")
+    if cli is not None and getattr(cli, "__file__", None):
+        here.insert(0, str(Path(str(cli.__file__)).resolve().parent))
+    code = f"import sys; sys.path[:0] = {here!r}; from pipeline.warm import main; main()"
+    with open(config.state_dir() / LOG_NAME, "ab") as log:
+        return subprocess.Popen([sys.executable, "-c", code, str(sock), str(os.getpid())], stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT)

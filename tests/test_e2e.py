@@ -45,6 +45,10 @@ def test_serve_keeps_the_model_for_later_calls(tmp_path: Path) -> None:
             time.sleep(0.2)
         assert state.exists(), "amends serve did not record its server"
         url = json.loads(state.read_text())["url"]
+        sock = state.parent / "warm.sock"
+        while not sock.exists() and time.monotonic() < deadline and serve.poll() is None:
+            time.sleep(0.1)
+        assert sock.exists(), "amends serve did not start its warm process"
         proc = subprocess.run(
             [sys.executable, "-c", "import cli; cli.main()", "check", "-", "--json"], cwd=ROOT, env=dict(os.environ),
             input=b"Hi Jo, sorry if the late delivery bothered you. Stuff happens.", capture_output=True, timeout=300)
@@ -53,7 +57,9 @@ def test_serve_keeps_the_model_for_later_calls(tmp_path: Path) -> None:
         assert data["judge_model"] == "local:smollm2-135m-instruct"
         assert data["criteria"]["clear_apology"]["verdict"] == "fail"
         assert url.startswith("http://127.0.0.1:")
+        assert "amends check" in (state.parent / "warm.log").read_text(), "the check did not run warm"
     finally:
         serve.send_signal(signal.SIGTERM)
         serve.wait(timeout=20)
     assert not (Path(os.environ["AMENDS_STATE_DIR"]) / "server.json").exists()
+    assert not (Path(os.environ["AMENDS_STATE_DIR"]) / "warm.sock").exists()
