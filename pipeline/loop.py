@@ -62,10 +62,23 @@ def own_words_admission(summary: str) -> str | None:
     """
     first = _SENTENCE_END.split(summary.strip())[0].strip().rstrip(".!")
     if _FIRST_PERSON.match(first) and len(first.split()) >= 3:
-        return first + "."
+        return framed_as_mistake(first + ".")
     if _PAST_VERB.match(first) and len(first.split()) >= 3:
-        return f"I {first}."
+        return framed_as_mistake(f"I {first}.")
     return None
+
+
+def framed_as_mistake(sentence: str) -> str:
+    """``sentence`` as it is when the rules read it as owning a mistake, else framed as one.
+
+    "I sent Dana the Q3 report with last quarter's figures." says what happened but not that it was wrong, so
+    the rules cannot confirm ownership and, with no trusted judge, every round would fail it;
+    "I made a mistake: I sent Dana the Q3 report with last quarter's figures." says both, in the user's words.
+    """
+    if run_rules(sentence)["owns_mistake"].verdict == "pass":
+        return sentence
+    head = sentence if sentence.startswith("I ") or sentence[:2].isupper() else sentence[0].lower() + sentence[1:]
+    return f"I made a mistake: {head}"
 
 
 def fallback_admission(summary: str, generic: str | None = None, sources: list[str] | None = None) -> str:
@@ -76,8 +89,8 @@ def fallback_admission(summary: str, generic: str | None = None, sources: list[s
     "our booking app", say), the variant's generic admission is used instead.
     """
     first = _SENTENCE_END.split(summary.strip())[0].strip().rstrip(".!")
-    if re.match(r"^(I|We)\b(?!\s+(think|guess|believe|feel)\b)", first):
-        sentence = first + "."
+    if _FIRST_PERSON.match(first):
+        sentence = framed_as_mistake(first + ".")
     else:
         lowered = first[0].lower() + first[1:] if not first[:2].isupper() else first
         if _PAST_VERB.match(lowered):  # "called her Sarah" -> "I made a mistake: I called her Sarah."

@@ -30,6 +30,19 @@ def test_own_words_admission() -> None:
     assert own_words_admission("The wrong file got sent to the client.") is None
 
 
+def test_own_words_that_do_not_say_it_was_wrong_are_framed_as_the_mistake() -> None:
+    from pipeline.checks import run_rules
+    from pipeline.loop import fallback_admission, own_words_admission
+
+    summary = "I sent Dana the Q3 report with last quarter's figures."
+    assert run_rules(summary)["owns_mistake"].verdict == "unknown"  # what happened, not that it was wrong
+    framed = "I made a mistake: I sent Dana the Q3 report with last quarter's figures."
+    assert own_words_admission(summary) == framed == fallback_admission(summary)
+    assert run_rules(framed)["owns_mistake"].verdict == "pass"
+    assert own_words_admission("We shipped your order to your old address by mistake.") == \
+        "We shipped your order to your old address by mistake."  # already owns it: kept as written
+
+
 def test_good_first_draft_is_accepted_in_one_round_with_two_calls() -> None:
     handle = fake_handle([{"sentence": "I charged you twice for the October retainer."}, all_pass_verdicts()])
     result = review(SUMMARY, FACTS, model=handle)
