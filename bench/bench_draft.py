@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -34,19 +35,27 @@ def amends_cmd(*args: str) -> list[str]:
     return [sys.executable, "-c", "import cli; cli.main()", *args]
 
 
-def run_cli(env: dict[str, str]) -> tuple[float, float | None, str]:
-    """Wall time, seconds until the first draft line appears on stderr, and stdout."""
+def run_cli(env: dict[str, str], label: str) -> tuple[float, float | None]:
+    """Run `amends draft` on the example; print and return wall time and seconds until the first draft appears
+    on stderr, with the calls and tokens the command reported (to check the replay generates the same)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(amends_cmd("draft", SUMMARY, "--facts", str(FACTS)), cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(amends_cmd("draft", SUMMARY, "--facts", str(FACTS)), cwd=ROOT,
+                            env=env | {"COLUMNS": "250"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first: float | None = None
+    lines: list[bytes] = []
     assert proc.stderr is not None
     for raw in iter(proc.stderr.readline, b""):
+        lines.append(raw)
         if first is None and b"first draft" in raw:
             first = time.perf_counter() - start
-    stdout = proc.stdout.read().decode() if proc.stdout else ""
+    if proc.stdout:
+        proc.stdout.read()
     proc.wait()
-    return time.perf_counter() - start, first, stdout
+    wall = time.perf_counter() - start
+    cost = re.search(r"(\d+) LLM call\(s\) · ([\d,]+) tokens", " ".join(b"".join(lines).decode().split()))
+    print(f"{label:<46} wall {wall:.2f} s, first draft visible after {first or float('nan'):.2f} s, "
+          f"{cost.group(1) if cost else '?'} call(s), {cost.group(2) if cost else '?'} tokens", flush=True)
+    return wall, first
 
 
 #: llama-cpp-python's server defaults for what a request leaves out (llama_cpp/server/types.py); the in-process
@@ -82,7 +91,7 @@ def pure_generation_seconds(cassette: Path) -> tuple[float, float, int]:
     # warm: the second pass of a model with the RAM cache, like `amends serve` after earlier calls.
     cached = load(cache=True)
     for label, llm in (("cold", load(cache=False)), ("warm-up", cached), ("warm", cached)):
-        total, generated = 0.0, 0
+        total, generated, prompt = 0.0, 0, 0
         for body, _ in pairs:
             kwargs = SERVER_SAMPLING | {k: body[k] for k in ("messages", "tools", "tool_choice", "max_tokens",
                                                              "temperature", "seed", "top_p") if k in body}
@@ -90,8 +99,9 @@ def pure_generation_seconds(cassette: Path) -> tuple[float, float, int]:
             out = llm.create_chat_completion(**kwargs)
             total += time.perf_counter() - start
             generated += out["usage"]["completion_tokens"]  # type: ignore[index]
-        print(f"pure generation, {label}: {total:.2f} s for {generated} completion tokens "
-              f"(the server generated {served} when the request was captured, warm)")
+            prompt += out["usage"]["prompt_tokens"]  # type: ignore[index]
+        print(f"pure generation, {label}: {total:.2f} s for {generated} completion tokens, {prompt + generated} "
+              f"in all (the server generated {served} when the request was captured, warm)")
         passes.append(total)
     return passes[0], passes[2], len(pairs)
 
@@ -149,8 +159,7 @@ def main() -> None:
     env = {**os.environ, "AMENDS_STATE_DIR": str(tmp / "state")}
     env.pop("AMENDS_LOCAL_URL", None)
 
-    cold_wall, cold_first, _ = run_cli(env)
-    print(f"cold  amends draft: wall {cold_wall:.2f} s, first draft visible after {cold_first or float('nan'):.2f} s")
+    cold_wall, _ = run_cli(env, "cold amends draft")
 
     serve = subprocess.Popen(amends_cmd("serve"), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)  # as a user runs it: model server + warm process
@@ -160,13 +169,9 @@ def main() -> None:
         while not (state / "warm.sock").exists() and time.monotonic() < deadline and serve.poll() is None:
             time.sleep(0.05)
         url = json.loads((state / "server.json").read_text())["url"]
-        run_cli(env)  # fill the server's prompt cache once, as repeated use would
-        warm_wall, warm_first, _ = run_cli(env)
-        print(f"warm  amends draft: wall {warm_wall:.2f} s, "
-              f"first draft visible after {warm_first or float('nan'):.2f} s")
-        nowarm_wall, nowarm_first, _ = run_cli({**env, "AMENDS_NO_WARM": "1"})
-        print(f"warm model, cold process (AMENDS_NO_WARM=1): wall {nowarm_wall:.2f} s, "
-              f"first draft visible after {nowarm_first or float('nan'):.2f} s")
+        run_cli(env, "warm-up (fills the server's prompt cache)")
+        warm_wall, _ = run_cli(env, "warm amends draft (amends serve)")
+        nowarm_wall, _ = run_cli({**env, "AMENDS_NO_WARM": "1"}, "warm model, cold process (AMENDS_NO_WARM=1)")
         cassette = tmp / "requests.yaml"
         capture_requests(url, cassette)
         if not args.skip_core:

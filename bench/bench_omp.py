@@ -7,7 +7,7 @@ tokens) twice in a fresh process (cold, then warm prompt cache), first alone and
 once, and prints the times and their ratios to the fastest lone run. `pipeline/local_server.py` picks its
 setting from this.
 
-Usage: .venv/bin/python bench/bench_omp.py [SETTING-SUBSTRING …]   (e.g. `SPINCOUNT` for the spin counts only)
+Usage: .venv/bin/python bench/bench_omp.py [SETTING …]   (a setting's name, or part of names: `SPINCOUNT`)
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ SETTINGS = {
     "default (GOMP spins 300k)": {},
     "OMP_WAIT_POLICY=passive": {"OMP_WAIT_POLICY": "passive"},
     "GOMP_SPINCOUNT=1000": {"GOMP_SPINCOUNT": "1000"},
+    "GOMP_SPINCOUNT=3000": {"GOMP_SPINCOUNT": "3000"},
     "GOMP_SPINCOUNT=10000": {"GOMP_SPINCOUNT": "10000"},
     "GOMP_SPINCOUNT=30000": {"GOMP_SPINCOUNT": "30000"},
     "GOMP_SPINCOUNT=100000": {"GOMP_SPINCOUNT": "100000"},
@@ -67,7 +68,7 @@ def main() -> None:
     results: dict[str, tuple[list[tuple[float, float]], list[tuple[float, float]]]] = {}
     wanted = sys.argv[1:]
     for name, extra in SETTINGS.items():
-        if wanted and not any(w in name for w in wanted):
+        if wanted and not any(w == name or (w not in SETTINGS and w in name) for w in wanted):
             continue
         start = time.perf_counter()
         results[name] = (run(extra, 1), run(extra, 2))

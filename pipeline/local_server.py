@@ -123,10 +123,11 @@ def spawn_server(port: int | None = None, log_path: Path | None = None, cache: b
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
         try:
-            # A short OpenMP spin (1,000 spins, then sleep). Measured on 2 cores (bench/bench_omp.py): the
-            # default spin made two model processes slow each other ~4x, while OMP_WAIT_POLICY=passive made a
-            # lone server ~1.5-2x slower; a short spin is full speed alone and ~1.15x under contention.
-            env = {"GOMP_SPINCOUNT": "1000", **os.environ}
+            # A short OpenMP spin (3,000 spins, then sleep). Measured on 2 cores (bench/bench_omp.py): the
+            # default spin (300,000) makes two model processes starve each other (4-20x), passive waits make a
+            # lone server ~1.5x slower, 1,000 spins cost a lone server ~13%; 3,000 is within 2% of the fastest
+            # alone and degrades gracefully as a pair (2.8x the lone time, where 2x is ideal on 2 cores).
+            env = {"GOMP_SPINCOUNT": "3000", **os.environ}
             proc = subprocess.Popen(server_command(model, port, cache), stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, env=env)
         except OSError as exc:
