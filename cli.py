@@ -223,7 +223,7 @@ EvalJsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the full
 
 def _eval_finish(result, html: Path | None, json_path: Path | None, update: bool) -> None:
     """Write the HTML/JSON outputs, then update the baseline or report regressions against it."""
-    from pipeline.eval_baseline import load_baseline, regressions, update_baseline
+    from pipeline.eval_baseline import incomparable, load_baseline, regressions, update_baseline
     from pipeline.eval_report import judge_html, pipeline_html
 
     if html is not None:
@@ -235,7 +235,11 @@ def _eval_finish(result, html: Path | None, json_path: Path | None, update: bool
     if update:
         err.print(f"baseline updated: {update_baseline(result)}")
         return
-    worse = regressions(result, load_baseline())
+    baseline = load_baseline()
+    reason = incomparable(result, baseline)
+    if reason:
+        err.print(f"not compared with the baseline: {reason}")
+    worse = regressions(result, baseline)
     for line in worse:
         err.print(f"[yellow]below baseline:[/] {line}", soft_wrap=True)
 

@@ -62,10 +62,20 @@ def _worse(name: str, now: float | None, then: float | None) -> bool:
     return now > then + TOLERANCE if name in LOWER_IS_BETTER else now < then - TOLERANCE
 
 
+def incomparable(result: JudgeEvalResult | PipelineEvalResult, baseline: dict[str, Any]) -> str:
+    """Why ``result`` cannot be held against the baseline (another split, limit, model or variant), else ""."""
+    section = baseline.get(result.baseline_key) or {}
+    for key in ("split", "limit", "model", "variant"):
+        if key in section and hasattr(result, key) and getattr(result, key) != section[key]:
+            return f"the baseline has {key} {section[key]!r}, this run {getattr(result, key)!r}"
+    return ""
+
+
 def regressions(result: JudgeEvalResult | PipelineEvalResult, baseline: dict[str, Any]) -> list[str]:
-    """Headline figures of ``result`` that are worse than the baseline's, as readable lines (empty: none)."""
+    """Headline figures of ``result`` that are worse than the baseline's, as readable lines (empty: none, or a run
+    of another population than the baseline's, which says nothing about a regression)."""
     section = baseline.get(result.baseline_key)
-    if not section:
+    if not section or incomparable(result, baseline):
         return []
     out: list[str] = []
     if isinstance(result, JudgeEvalResult):

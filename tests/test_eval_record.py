@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fake_openai_server import FakeOpenAIServer
 
-from pipeline.eval_baseline import load_baseline, regressions, update_baseline
+from pipeline.eval_baseline import incomparable, load_baseline, regressions, update_baseline
 from pipeline.eval_record import CassetteMissError
 from pipeline.eval_report import judge_html, pipeline_html
 from pipeline.eval_run import run_judge_eval, run_pipeline_eval
@@ -97,6 +97,8 @@ def test_pipeline_record_replay_and_baseline(tmp_path: Path, monkeypatch: pytest
     base["pipeline"]["variants"]["default"]["grounding_violations"] -= 1
     worse = regressions(again, base)
     assert len(worse) == 2 and all(w.startswith("pipeline/default") for w in worse)
+    base["pipeline"]["limit"] = 44  # a baseline of another population says nothing about this run
+    assert regressions(again, base) == [] and "limit" in incomparable(again, base)
 
 
 def test_record_missing_only_records_cases_without_a_cassette(recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
