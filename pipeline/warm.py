@@ -25,8 +25,12 @@ import struct
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import config
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 #: Commands a warm child may run. `serve` must not (it would nest servers); `batch` and `eval` run for minutes
 #: with worker processes and recording, where a second of imports does not matter.
@@ -174,7 +178,10 @@ def _run_child(request: dict, fds: list[int]) -> None:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException as exc:  # noqa: BLE001 - report anything to the caller rather than die silently
         with contextlib.suppress(Exception):
-            sys.stderr.write(f"internal error in the warm amends process: {type(exc).__name__}: {exc}\n")
+            from .models import redact
+
+            sys.stderr.write(f"internal error in the warm amends process: {type(exc).__name__}: "
+                             f"{redact(str(exc))[:300]} — set AMENDS_NO_WARM=1 to run without it\n")
     finally:
         with contextlib.suppress(Exception):
             sys.stdout.flush()
@@ -182,24 +189,41 @@ def _run_child(request: dict, fds: list[int]) -> None:
         os._exit(code)
 
 
+def _request_model() -> type[BaseModel]:
+    """The caller's request, validated (pydantic is imported here, not at module level: the caller's side of
+    this module must start fast and never needs it)."""
+    from pydantic import BaseModel, ConfigDict  # noqa: F811 - at run time, here only
+
+    class WarmRequest(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+
+        argv: list[str]
+        env: dict[str, str]
+        cwd: str
+        umask: int
+        encoding: str | None = None
+        code: str
+
+    return WarmRequest
+
+
 def _accept(server: socket.socket, fingerprint: str, children: dict[int, socket.socket | None]) -> None:
     conn, _ = server.accept()
+    fds: list[int] = []
     try:
         conn.settimeout(5.0)
         if _peer_uid(conn) != os.getuid():
-            conn.close()
-            return
+            raise ConnectionError("another user")
         msg, fds, _flags, _addr = socket.recv_fds(conn, _MAX_PAYLOAD + 4, 3)
         (size,) = struct.unpack("!I", msg[:4])
         body = msg[4:]
         while len(body) < size:
             body += _recv_exact(conn, size - len(body))
-        request = json.loads(body)
-    except (OSError, ValueError, struct.error):
-        conn.close()
-        return
-    if request.get("code") != fingerprint or len(fds) != 3:
-        _send_json(conn, {"stale": "the caller runs other amends code than this warm process"})
+        request = _request_model().model_validate_json(body).model_dump()
+        if request["code"] != fingerprint or len(fds) != 3:
+            _send_json(conn, {"stale": "the caller runs other amends code than this warm process"})
+            raise ConnectionError("other code")
+    except (OSError, ValueError, struct.error, ConnectionError):  # pydantic's ValidationError is a ValueError
         conn.close()
         for fd in fds:
             os.close(fd)

@@ -120,6 +120,19 @@ def test_a_caller_with_other_code_is_told_to_run_the_command_itself(warm_process
     assert isinstance(reply, dict) and "stale" in reply and "pid" not in reply
 
 
+def test_a_malformed_request_is_dropped_and_the_warm_process_keeps_serving(warm_process) -> None:
+    for payload in ([1, 2], {"argv": "draft"}, {"argv": ["rubric"], "extra": 1}):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(str(warm.socket_path()))
+        warm._send_json(sock, payload, fds=[0, 1, 2])
+        assert sock.recv(1) == b""  # closed without an answer
+        sock.close()
+    assert warm_process.poll() is None
+    proc = amends("rubric")
+    assert proc.returncode == 0 and b"owns_mistake" in proc.stdout
+    assert "amends rubric" in warm_log()
+
+
 def test_no_warm_process_means_the_command_runs_itself(tmp_path) -> None:
     assert warm.delegate(["check", "-"]) is None  # no socket in the state dir
     (Path(os.environ["AMENDS_STATE_DIR"])).mkdir(parents=True, exist_ok=True)
