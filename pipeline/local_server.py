@@ -221,6 +221,8 @@ def serve_forever(port: int | None = None, on_ready: Callable[[str], None] | Non
     server = start_server(port, cache=True)
     path = state_file()
     path.write_text(json.dumps({"url": server.url, "pid": os.getpid()}))
+    from .warm import spawn_warm
+
     warm = spawn_warm()  # after server.json: a warm command must find this server, not start its own
     if on_ready:
         on_ready(server.url)
@@ -238,19 +240,3 @@ def serve_forever(port: int | None = None, on_ready: Callable[[str], None] | Non
             with contextlib.suppress(subprocess.TimeoutExpired):
                 warm.wait(timeout=5)
 
-
-def spawn_warm() -> subprocess.Popen[bytes] | None:
-    """Start the warm, pre-imported amends process (``pipeline.warm``) beside `amends serve`'s model server."""
-    from .warm import LOG_NAME, socket_path
-
-    sock = socket_path()
-    if len(str(sock)) > 100:  # AF_UNIX paths are limited to 108 bytes; commands then simply start cold
-        return None
-    here = [str(Path(__file__).resolve().parents[1])]
-    cli = sys.modules.get("cli")
-    if cli is not None and getattr(cli, "__file__", None):
-        here.insert(0, str(Path(str(cli.__file__)).resolve().parent))
-    code = f"import sys; sys.path[:0] = {here!r}; from pipeline.warm import main; main()"
-    with open(config.state_dir() / LOG_NAME, "ab") as log:
-        return subprocess.Popen([sys.executable, "-c", code, str(sock), str(os.getpid())], stdin=subprocess.DEVNULL,
-                                stdout=log, stderr=subprocess.STDOUT)

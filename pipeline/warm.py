@@ -22,6 +22,7 @@ import select
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -305,6 +306,22 @@ def serve_warm(path: Path, parent: int) -> None:
     finally:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def spawn_warm() -> subprocess.Popen[bytes] | None:
+    """Start the warm process for this process (`amends serve`), which it serves until this process exits."""
+    sock = socket_path()
+    if len(str(sock)) > 100:  # AF_UNIX paths are limited to 108 bytes; commands then simply start cold
+        return None
+    here = [str(Path(__file__).resolve().parents[1])]
+    cli = sys.modules.get("cli")
+    if cli is not None and getattr(cli, "__file__", None):
+        here.insert(0, str(Path(str(cli.__file__)).resolve().parent))
+    code = f"import sys; sys.path[:0] = {here!r}; from pipeline.warm import main; main()"
+    sock.parent.mkdir(parents=True, exist_ok=True)
+    with open(sock.parent / LOG_NAME, "ab") as log:
+        return subprocess.Popen([sys.executable, "-c", code, str(sock), str(os.getpid())], stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT)
 
 
 def main() -> None:

@@ -36,12 +36,9 @@ def warm_log() -> str:
 @pytest.fixture()
 def warm_process() -> subprocess.Popen:
     """The warm process, as `amends serve` starts it (its parent is this test process)."""
-    state = Path(os.environ["AMENDS_STATE_DIR"])
-    state.mkdir(parents=True, exist_ok=True)
-    sock = state / warm.SOCKET_NAME
-    code = f"import sys; sys.path[:0] = [{str(ROOT)!r}]; from pipeline.warm import main; main()"
-    proc = subprocess.Popen([sys.executable, "-c", code, str(sock), str(os.getpid())], cwd=ROOT,
-                            stdin=subprocess.DEVNULL)
+    sock = warm.socket_path()
+    proc = warm.spawn_warm()
+    assert proc is not None
     deadline = time.monotonic() + 60
     while not sock.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
